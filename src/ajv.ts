@@ -1,0 +1,15 @@
+// One shared ajv instance with formats (date-time, uri, …), so schemas compile once per process.
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+
+let shared: Ajv2020 | undefined;
+
+export function ajv(): Ajv2020 {
+  if (!shared) {
+    shared = new Ajv2020({ allErrors: true, strict: false, useDefaults: false });
+    addFormats(shared);
+  }
+  return shared;
+}
