@@ -16,7 +16,8 @@ export function parseYaml<T = unknown>(file: string, text: string, validate?: Va
   const placeOf = (path: Array<string | number>) => positionOf(doc, lineCounter, path);
   if (doc.errors.length > 0) {
     const error = doc.errors[0];
-    const [line, column] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [undefined, undefined];
+    const position = error.linePos?.[0] ?? lineCounter.linePos(error.pos[0]);
+    const [line, column] = [position.line, position.col];
     throw new BadInputError(`YAML syntax error: ${firstLine(error.message)}`, {
       place: { file, line, column },
       hint: 'fix the YAML at that line (indentation, a missing colon, or an unquoted special character)',

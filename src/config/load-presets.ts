@@ -1,0 +1,66 @@
+// Provider presets are data: every providers/*.yaml is validated against schemas/preset.schema.json.
+// Later folders win, so a user's own ~/.config/portai/providers/openrouter.yaml replaces the shipped one.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BadInputError } from '../errors.js';
+import { parseYaml, type LoadedYaml } from '../load-yaml.js';
+import type { Preset } from '../types.js';
+import { packageRoot } from './package-root.js';
+import { presetValidator } from './schemas.js';
+
+export function shippedPresetsDir(): string {
+  return path.join(packageRoot(), 'providers');
+}
+
+export function userPresetsDir(home: string = os.homedir()): string {
+  return path.join(home, '.config', 'portai', 'providers');
+}
+
+export function loadPresets(dirs: string[] = [shippedPresetsDir(), userPresetsDir()]): Map<string, Preset> {
+  const presets = new Map<string, Preset>();
+  for (const dir of dirs) {
+    for (const file of presetFilesIn(dir)) {
+      const preset = loadPresetFile(file);
+      presets.set(preset.name, preset);
+    }
+  }
+  return presets;
+}
+
+export function loadPresetFile(file: string): Preset {
+  const text = fs.readFileSync(file, 'utf8');
+  const loaded = parseYaml<Preset>(file, text, presetValidator());
+  checkPreset(file, loaded);
+  return loaded.value;
+}
+
+function checkPreset(file: string, loaded: LoadedYaml<Preset>): void {
+  const preset = loaded.value;
+  const expected = path.basename(file).replace(/\.ya?ml$/, '');
+  const fail = (message: string, fieldPath: Array<string | number>, hint: string): never => {
+    throw new BadInputError(message, { place: { file, field: fieldPath.join('.'), ...loaded.placeOf(fieldPath) }, hint });
+  };
+  if (preset.name !== expected) fail(`preset name '${preset.name}' differs from its file name`, ['name'], `set name: ${expected}`);
+  // a generic preset leaves the URL to the config; every other preset must say where it lives
+  if (preset.family === 'generic') return;
+  if (!preset.base_urls[preset.wire]) fail(`no base URL for its wire '${preset.wire}'`, ['base_urls'], `add base_urls.${preset.wire}`);
+  preset.models.forEach((model, index) => {
+    if (model.wire && !preset.base_urls[model.wire]) {
+      fail(`model '${model.id}' speaks ${model.wire} but the preset has no base URL for it`, ['models', index, 'wire'], `add base_urls.${model.wire}`);
+    }
+  });
+}
+
+function presetFilesIn(dir: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return []; // the user's folder is optional
+  }
+  return names
+    .filter((name) => /\.ya?ml$/.test(name))
+    .sort()
+    .map((name) => path.join(dir, name));
+}

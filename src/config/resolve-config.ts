@@ -1,0 +1,75 @@
+// A validated config file (or the built-in default) turned into the trusted Config: providers merged
+// over their presets, paths made absolute, and the checks the schema cannot express.
+import path from 'node:path';
+import { BadInputError } from '../errors.js';
+import type { Config, Preset, ResolvedProvider } from '../types.js';
+import { checkRoutes } from './check-routes.js';
+import { expandHome } from './find-config-file.js';
+import { packageRoot } from './package-root.js';
+import type { PlaceOf, RawConfig } from './raw-config.js';
+import { resolveProvider } from './resolve-provider.js';
+
+export interface ResolveSource {
+  /** the file it came from; null for the built-in default */
+  file: string | null;
+  /** folder that relative paths are resolved against */
+  baseDir: string;
+  placeOf: PlaceOf;
+  env: NodeJS.ProcessEnv;
+}
+
+const DEFAULT_MAX_WAIT_SECONDS = 30;
+
+export function resolveConfig(raw: RawConfig, presets: Map<string, Preset>, source: ResolveSource): Config {
+  const fail = (message: string, fieldPath: Array<string | number>, field: string, hint: string): never => {
+    throw new BadInputError(message, { place: { file: source.file ?? undefined, field, ...source.placeOf(fieldPath) }, hint });
+  };
+  if (raw.timezone !== undefined && !isTimeZone(raw.timezone)) {
+    fail(`unknown time zone '${raw.timezone}'`, ['timezone'], 'timezone', 'use an IANA name such as Europe/London or UTC');
+  }
+  const providers: Record<string, ResolvedProvider> = {};
+  for (const [name, entry] of Object.entries(raw.providers ?? {})) {
+    const preset = presets.get(entry.preset);
+    if (!preset) {
+      fail(`unknown preset '${entry.preset}'`, ['providers', name, 'preset'], `providers.${name}.preset`, `available presets: ${[...presets.keys()].sort().join(', ')}`);
+    }
+    const provider = resolveProvider(name, entry, preset as Preset);
+    const missingWire = [provider.wire, ...provider.models.map((model) => model.wire)].find((wire) => !provider.base_urls[wire]);
+    if (missingWire) {
+      const key = missingWire === provider.wire ? 'base_url' : `base_urls.${missingWire}`;
+      fail(`provider '${name}' (preset ${provider.preset}) has no base URL for ${missingWire}`, ['providers', name], `providers.${name}`, `add ${key}: https://… to this provider`);
+    }
+    providers[name] = provider;
+  }
+  const routes = raw.routes ?? [];
+  checkRoutes(routes, providers, source.file, source.placeOf);
+  return {
+    file: source.file,
+    skills_dirs: skillsDirs(raw.skills, source),
+    timezone: raw.timezone,
+    defaults: { privacy: raw.defaults?.privacy ?? 'private' },
+    budget: { usd_per_day: raw.budget?.usd_per_day ?? 0 },
+    providers,
+    routes,
+    retry: { max_wait_seconds: raw.retry?.max_wait_seconds ?? DEFAULT_MAX_WAIT_SECONDS },
+    calendars: raw.calendars ?? {},
+    serve: { privacy: raw.serve?.privacy, models: raw.serve?.models ?? {} },
+  };
+}
+
+/** The user's folders first, then always the shipped example skills. */
+function skillsDirs(skills: RawConfig['skills'], source: ResolveSource): string[] {
+  const listed = skills === undefined ? ['skills'] : Array.isArray(skills) ? skills : [skills];
+  const dirs = listed.map((dir) => path.resolve(source.baseDir, expandHome(dir, source.env)));
+  dirs.push(path.join(packageRoot(), 'skills'));
+  return [...new Set(dirs)];
+}
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,42 @@
+// One provider entry of the config merged over its preset. The config's facts win; anything
+// neither states stays unknown.
+import type { ModelFacts, Preset, ResolvedModel, ResolvedProvider } from '../types.js';
+import type { RawProvider } from './raw-config.js';
+
+export function resolveProvider(name: string, entry: RawProvider, preset: Preset): ResolvedProvider {
+  const billing = entry.billing ?? preset.billing;
+  const wire = preset.wire;
+  const base_urls = { ...preset.base_urls, ...entry.base_urls };
+  if (entry.base_url) base_urls[wire] = entry.base_url;
+  const listed = entry.models ?? [];
+  return {
+    name,
+    preset: preset.name,
+    family: preset.family,
+    wire,
+    base_urls,
+    api_key_env: entry.api_key_env ?? preset.api_key_env,
+    auth: preset.auth,
+    headers: { ...preset.headers, ...entry.headers },
+    billing,
+    limits: { ...preset.limits, ...entry.limits },
+    models: mergeModels(preset.models, listed).map((model) => resolveModel(model, wire, billing)),
+    // `<provider>/*` means what the user listed, in their order, when they listed anything
+    wildcard: (listed.length > 0 ? listed : preset.models).map((model) => model.id),
+    errors: [...(preset.errors ?? [])],
+    catalog: preset.catalog,
+    quota_url: preset.quota_url,
+    warnings: [...(preset.warnings ?? [])],
+  };
+}
+
+function mergeModels(fromPreset: ModelFacts[], fromConfig: ModelFacts[]): ModelFacts[] {
+  const merged = new Map<string, ModelFacts>();
+  for (const model of fromPreset) merged.set(model.id, { ...model });
+  for (const model of fromConfig) merged.set(model.id, { ...merged.get(model.id), ...model });
+  return [...merged.values()];
+}
+
+function resolveModel(model: ModelFacts, wire: ResolvedModel['wire'], billing: ResolvedModel['billing']): ResolvedModel {
+  return { ...model, wire: model.wire ?? wire, billing: model.billing ?? billing };
+}
