@@ -1,0 +1,159 @@
+// A loopback stand-in for OpenRouter, Z.AI, Anthropic and friends: real HTTP on 127.0.0.1, real
+// response shapes, every request recorded, answers scripted per test.
+//
+//   const provider = await startFakeProvider();
+//   provider.enqueue({ text: 'hello' }, { fixture: 'openrouter-429-free-per-day' });
+//   ... base_url: `${provider.url}/api/v1` ...
+//   expect(provider.requests[0].body).toMatchObject({ model: 'x' });
+//   await provider.close();
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { answerAnthropic } from './anthropic-answer.js';
+import { loadFixture } from './fixtures.js';
+import { answerOpenAi } from './openai-answer.js';
+import { PROXY_502_PAGE, sendJson } from './shape.js';
+import type { IncomingRequest, RecordedRequest, Reply, Responder } from './types.js';
+
+export type { IncomingRequest, RecordedRequest, Reply, Responder } from './types.js';
+export { loadFixture, fixtureNames, fixturesDir } from './fixtures.js';
+
+export interface FakeProvider {
+  /** the origin, e.g. http://127.0.0.1:41234 */
+  url: string;
+  requests: RecordedRequest[];
+  /** the default answer for requests no queued reply is for */
+  reply(responder: Responder): void;
+  /** one-shot answers, used in order; one with `model` waits for a request to that model */
+  enqueue(...replies: Reply[]): void;
+  /** what GET …/models answers, as `{data: models}` */
+  setModels(models: unknown[]): void;
+  /** what GET …/key answers, as `{data: key}` */
+  setKey(key: Record<string, unknown>): void;
+  /** forget recorded requests, queued replies and the responder */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export interface FakeProviderOptions {
+  models?: unknown[];
+  key?: Record<string, unknown>;
+}
+
+const DEFAULT_KEY = { label: 'sk-or-v1-fake…', limit: null, limit_remaining: null, limit_reset: null, usage: 0, usage_daily: 0, is_free_tier: true };
+
+export async function startFakeProvider(options: FakeProviderOptions = {}): Promise<FakeProvider> {
+  const requests: RecordedRequest[] = [];
+  let queue: Reply[] = [];
+  let responder: Responder | undefined;
+  let models = options.models ?? [];
+  let key = options.key ?? DEFAULT_KEY;
+  let counter = 0;
+
+  const server = http.createServer((incoming, response) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const recorded: RecordedRequest = { method: incoming.method ?? 'GET', path: incoming.url ?? '/', headers: lowerHeaders(incoming.headers), body: parseBody(text), at_ms: Date.now() };
+      requests.push(recorded);
+      counter += 1;
+      try {
+        route(recorded, response, `fake${String(counter).padStart(6, '0')}`);
+      } catch (error) {
+        sendJson(response, 500, { error: { code: 500, message: `fake provider: ${(error as Error).message}` } });
+      }
+    });
+  });
+
+  function route(request: RecordedRequest, response: http.ServerResponse, id: string): void {
+    const pathname = request.path.split('?')[0].replace(/\/+$/, '');
+    if (request.method === 'GET' && pathname.endsWith('/models')) return sendJson(response, 200, { data: models });
+    if (request.method === 'GET' && pathname.endsWith('/key')) return sendJson(response, 200, { data: key });
+    const protocol = pathname.endsWith('/chat/completions') ? 'openai-chat' : pathname.endsWith('/v1/messages') ? 'anthropic-messages' : undefined;
+    if (request.method !== 'POST' || !protocol) return sendJson(response, 404, { error: { code: 404, message: `fake provider has no ${request.method} ${pathname}` } });
+    const incoming = describe(request, protocol);
+    const reply = takeQueued(incoming.model) ?? responder?.(incoming) ?? {};
+    const answer = () => respond(response, incoming, reply, id);
+    if (reply.delay_ms) setTimeout(answer, reply.delay_ms);
+    else answer();
+  }
+
+  function takeQueued(model: string): Reply | undefined {
+    const index = queue.findIndex((reply) => reply.model === undefined || reply.model === model);
+    return index < 0 ? undefined : queue.splice(index, 1)[0];
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    reply: (next) => void (responder = next),
+    enqueue: (...replies) => void queue.push(...replies),
+    setModels: (next) => void (models = next),
+    setKey: (next) => void (key = next),
+    reset: () => {
+      requests.length = 0;
+      queue = [];
+      responder = undefined;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        // hanging replies and keep-alive sockets would hold close() open forever
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function respond(response: http.ServerResponse, request: IncomingRequest, reply: Reply, id: string): void {
+  if (response.destroyed) return;
+  if (reply.hang) return;
+  if (reply.fixture) {
+    const fixture = loadFixture(reply.fixture);
+    return sendRaw(response, fixture.status, fixture.headers ?? {}, fixture.body);
+  }
+  if (reply.status !== undefined) return sendRaw(response, reply.status, reply.headers ?? {}, reply.body ?? '');
+  if (reply.html) {
+    response.writeHead(502, { 'content-type': 'text/html', server: 'cloudflare' });
+    return void response.end(PROXY_502_PAGE);
+  }
+  if (request.protocol === 'openai-chat') return answerOpenAi(response, request, reply, id);
+  return answerAnthropic(response, request, reply, id);
+}
+
+function sendRaw(response: http.ServerResponse, status: number, headers: Record<string, string>, body: unknown): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const type = typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json';
+  response.writeHead(status, { 'content-type': type, ...headers });
+  response.end(text);
+}
+
+function describe(request: RecordedRequest, protocol: IncomingRequest['protocol']): IncomingRequest {
+  const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as { model?: unknown; stream?: unknown; messages?: unknown };
+  const messages = Array.isArray(body.messages) ? (body.messages as Array<{ role?: unknown; content?: unknown }>) : [];
+  const lastUser = [...messages].reverse().find((message) => message.role === 'user');
+  return {
+    ...request,
+    protocol,
+    model: typeof body.model === 'string' ? body.model : '',
+    stream: body.stream === true,
+    lastUserText: typeof lastUser?.content === 'string' ? lastUser.content : '',
+  };
+}
+
+function parseBody(text: string): unknown {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function lowerHeaders(headers: http.IncomingHttpHeaders): Record<string, string> {
+  const flat: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined) flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  return flat;
+}
