@@ -376,10 +376,12 @@ export interface ProviderUsage {
   provider: string;
   /** weighted requests in the last 60 s */
   minute: number;
+  /** when the oldest request counted in `minute` was sent, epoch ms (the minute frees 60 s later); optional */
+  minute_oldest_ms?: number;
   /** weighted requests since 00:00 UTC */
   day: number;
   /** per configured window (same order as limits.windows): weighted requests and USD at list price */
-  windows: Array<{ hours: number; requests: number; usd: number }>;
+  windows: Array<{ hours: number; requests: number; usd: number; /** oldest request counted in the window, epoch ms; optional */ oldest_ms?: number }>;
   /** metered spend of this provider since 00:00 UTC (reported cost, or reserved worst case while in flight) */
   usd_today: number;
   in_flight: number;

@@ -1,0 +1,36 @@
+// What every guard sees, and what it answers: a rejection with its reason, or null to let it pass.
+import type { CatalogStatus, Config, GuardName, HealthBlock, Rejection, ResolvedModel, ResolvedProvider, StepTraits, UsageSnapshot } from '../../types.js';
+
+/** Everything routing decides from: data in, data out. */
+export interface RoutingInput {
+  config: Config;
+  traits: StepTraits;
+  snapshot: UsageSnapshot;
+  blocks: HealthBlock[];
+  catalog?: CatalogStatus[];
+  env?: Record<string, string | undefined>;
+  /** `--use provider/model`: that one candidate, still guarded */
+  use?: string;
+  /** `--dry-run` needs no keys */
+  ignoreKeys?: boolean;
+}
+
+export interface GuardContext extends RoutingInput {
+  ref: string;
+  provider: ResolvedProvider;
+  model: ResolvedModel;
+  /** the `use` entries that chose this candidate (the matched rule's, or `--use`): what counts as naming it */
+  named: string[];
+}
+
+export type Guard = (context: GuardContext) => Rejection | null;
+
+export function reject(
+  context: GuardContext,
+  guard: GuardName,
+  reason: string,
+  unblock: string | undefined,
+  until_ms: number | null,
+): Rejection {
+  return { ref: context.ref, provider: context.provider.name, model: context.model.id, guard, reason, unblock, until_ms };
+}

@@ -1,0 +1,62 @@
+// Request and list-price windows of the provider entry, counted with the model's quota weight.
+// A window holds until its oldest counted request ages out; without that timestamp, assume a full window length.
+import type { Guard, GuardContext } from './guard.js';
+import { reject } from './guard.js';
+import type { ProviderUsage } from '../../types.js';
+import { listWorstUsd } from '../cost.js';
+import { nextUtcMidnight, waitUntil } from '../time.js';
+
+interface Breach {
+  reason: string;
+  until_ms: number;
+}
+
+export const quotaGuard: Guard = (context) => {
+  const breaches = findBreaches(context);
+  if (breaches.length === 0) return null;
+  // every breached limit must free up before the request fits
+  const until = Math.max(...breaches.map((breach) => breach.until_ms));
+  return reject(context, 'quota', breaches.map((breach) => breach.reason).join('; '), waitUntil(until), until);
+};
+
+function findBreaches(context: GuardContext): Breach[] {
+  const { limits } = context.provider;
+  const now = context.snapshot.now_ms;
+  const usage = usageOf(context);
+  const weight = context.model.quota_weight ?? 1;
+  const breaches: Breach[] = [];
+  if (limits.requests_per_minute !== undefined && usage.minute + weight > limits.requests_per_minute) {
+    breaches.push({
+      reason: `${usage.minute}/${limits.requests_per_minute} requests this minute${weightNote(weight)}`,
+      until_ms: (usage.minute_oldest_ms ?? now) + 60_000,
+    });
+  }
+  if (limits.requests_per_day !== undefined && usage.day + weight > limits.requests_per_day) {
+    breaches.push({ reason: `${usage.day}/${limits.requests_per_day} requests today (UTC)${weightNote(weight)}`, until_ms: nextUtcMidnight(now) });
+  }
+  (limits.windows ?? []).forEach((window, index) => {
+    const counted = usage.windows[index]?.hours === window.hours ? usage.windows[index] : usage.windows.find((entry) => entry.hours === window.hours);
+    const until_ms = (counted?.oldest_ms ?? now) + window.hours * 3_600_000;
+    const requests = counted?.requests ?? 0;
+    if (window.requests !== undefined && requests + weight > window.requests) {
+      breaches.push({ reason: `${requests}/${window.requests} requests in the ${window.hours} h window${weightNote(weight)}`, until_ms });
+    }
+    // An unknown price adds nothing here: the window is a plan's allowance, not money; a full window still blocks.
+    const spent = counted?.usd ?? 0;
+    const worst = listWorstUsd(context.traits, context.model);
+    if (window.usd !== undefined && (spent + (worst ?? 0) > window.usd || spent >= window.usd)) {
+      const request = worst === null ? 'price unknown' : `up to $${worst.toFixed(4)}`;
+      breaches.push({ reason: `$${spent.toFixed(2)} used + ${request} > $${window.usd} (list price) in the ${window.hours} h window`, until_ms });
+    }
+  });
+  return breaches;
+}
+
+function usageOf(context: GuardContext): ProviderUsage {
+  const usage = context.snapshot.providers[context.provider.name];
+  return usage ?? { provider: context.provider.name, minute: 0, day: 0, windows: [], usd_today: 0, in_flight: 0 };
+}
+
+function weightNote(weight: number): string {
+  return weight === 1 ? '' : ` (this model counts ${weight}×)`;
+}

@@ -1,0 +1,14 @@
+// The router: rules → plan of candidates, guards as pure functions, and retry/fallback decisions.
+export { matchRule, ruleText } from './match-rule.js';
+export { expandRefs, splitRef, candidateFacts } from './expand-refs.js';
+export type { ExpandedRef } from './expand-refs.js';
+export { plan, admit } from './plan.js';
+export type { PlanInput } from './plan.js';
+export { nextMove, blockFor, costAlarm, backoffMs } from './decide.js';
+export type { Move, MoveOptions } from './decide.js';
+export { formatPlan, blockedSummary, rejectionLine } from './format-plan.js';
+export { thinkingFor } from './thinking.js';
+export { worstUsd, listWorstUsd, expectedUsd, promptTokens, formatUsd } from './cost.js';
+export { nextUtcMidnight, formatUtc } from './time.js';
+export { globToRegExp, matchesGlob } from './glob.js';
+export * from './guards/index.js';

@@ -1,0 +1,58 @@
+// The quota guard: per minute, per UTC day, rolling windows in requests or USD, with quota weights.
+import { describe, expect, it } from 'vitest';
+import { quotaGuard } from '../src/router/index.js';
+import { config, guardContext, model, provider, snapshot, traits, usage, NOON_MS, NEXT_MIDNIGHT_MS } from './router-helpers.js';
+
+const openrouter = provider('openrouter', [model('a:free')], { limits: { requests_per_minute: 20, requests_per_day: 50 } });
+const zai = provider('zai', [model('glm-4.7', {}, 'subscription'), model('glm-5', { quota_weight: 3 }, 'subscription')], { limits: { windows: [{ hours: 5, requests: 120 }] } });
+// OpenCode Go: $12 per 5 h at list price; price $1/$2 per M, 4000 chars + 1000 out → $0.003 worst case
+const go = provider('go', [model('kimi', { price: { input: 1, output: 2 }, max_output: 1000 }, 'subscription'), model('unpriced', {}, 'subscription')], { limits: { windows: [{ hours: 5, usd: 12 }, { hours: 168, usd: 30 }] } });
+const cfg = config([openrouter, zai, go], []);
+
+const quota = (ref: string, providers: Parameters<typeof snapshot>[1], now = NOON_MS) => quotaGuard(guardContext(cfg, ref, { snapshot: snapshot(now, providers) }));
+
+describe('quota guard', () => {
+  it('rejects the 21st request of a minute and frees 60 s after the oldest one', () => {
+    expect(quota('openrouter/a:free', [usage('openrouter', { minute: 19 })])).toBeNull();
+    const rejection = quota('openrouter/a:free', [usage('openrouter', { minute: 20, minute_oldest_ms: NOON_MS - 45_000 })]);
+    expect(rejection?.reason).toBe('20/20 requests this minute');
+    expect(rejection?.until_ms).toBe(NOON_MS + 15_000);
+  });
+  it('without the oldest timestamp, assumes a full minute from now', () => {
+    expect(quota('openrouter/a:free', [usage('openrouter', { minute: 20 })])?.until_ms).toBe(NOON_MS + 60_000);
+  });
+  it('rejects past the day limit until the next 00:00 UTC, also a millisecond before midnight', () => {
+    expect(quota('openrouter/a:free', [usage('openrouter', { day: 49 })])).toBeNull();
+    expect(quota('openrouter/a:free', [usage('openrouter', { day: 50 })])?.until_ms).toBe(NEXT_MIDNIGHT_MS);
+    expect(quota('openrouter/a:free', [usage('openrouter', { day: 50 })], NEXT_MIDNIGHT_MS - 1)?.until_ms).toBe(NEXT_MIDNIGHT_MS);
+  });
+  it('when two limits are hit, waits for the later one', () => {
+    const rejection = quota('openrouter/a:free', [usage('openrouter', { minute: 20, day: 50 })]);
+    expect(rejection?.until_ms).toBe(NEXT_MIDNIGHT_MS);
+    expect(rejection?.reason).toContain('this minute');
+    expect(rejection?.reason).toContain('today');
+  });
+  it('counts the model quota weight: a weight-3 request needs 3 free slots', () => {
+    const window = (requests: number) => [usage('zai', { windows: [{ hours: 5, requests, usd: 0, oldest_ms: NOON_MS - 3_600_000 }] })];
+    expect(quota('zai/glm-5', window(117))).toBeNull();
+    const rejection = quota('zai/glm-5', window(118));
+    expect(rejection?.reason).toContain('118/120 requests in the 5 h window');
+    expect(rejection?.until_ms).toBe(NOON_MS + 4 * 3_600_000);
+    expect(quota('zai/glm-4.7', window(119))).toBeNull();
+  });
+  it('counts USD windows at list price with the worst-case estimate', () => {
+    const spent = (usd5h: number, usdWeek = 0) => [usage('go', { windows: [{ hours: 5, requests: 0, usd: usd5h }, { hours: 168, requests: 0, usd: usdWeek }] })];
+    expect(quota('go/kimi', spent(12 - 0.003))).toBeNull();
+    expect(quota('go/kimi', spent(12 - 0.002))?.reason).toContain('5 h window');
+    const weekly = quota('go/kimi', spent(0, 30));
+    expect(weekly?.reason).toContain('168 h window');
+    expect(weekly?.until_ms).toBe(NOON_MS + 168 * 3_600_000);
+  });
+  it('an unpriced model is blocked by a full USD window but not by a partly used one', () => {
+    expect(quota('go/unpriced', [usage('go', { windows: [{ hours: 5, requests: 0, usd: 11.99 }, { hours: 168, requests: 0, usd: 0 }] })])).toBeNull();
+    expect(quota('go/unpriced', [usage('go', { windows: [{ hours: 5, requests: 0, usd: 12 }, { hours: 168, requests: 0, usd: 0 }] })])?.reason).toContain('price unknown');
+  });
+  it('a provider with no usage yet passes', () => {
+    expect(quotaGuard(guardContext(cfg, 'openrouter/a:free', { traits: traits() }))).toBeNull();
+  });
+});
