@@ -56,3 +56,16 @@ describe('quota guard', () => {
     expect(quotaGuard(guardContext(cfg, 'openrouter/a:free', { traits: traits() }))).toBeNull();
   });
 });
+
+describe('quota guard: requests in flight', () => {
+  const busy = provider('busy', [model('glm-4.7', {}, 'subscription')], { limits: { concurrency: 2 } });
+  const busyConfig = config([busy], []);
+  const check = (in_flight: number) => quotaGuard(guardContext(busyConfig, 'busy/glm-4.7', { snapshot: snapshot(NOON_MS, [usage('busy', { in_flight })]) }));
+  it('allows up to limits.concurrency requests at once and rejects the next for a short wait', () => {
+    expect(check(1)).toBeNull();
+    const rejection = check(2);
+    expect(rejection?.guard).toBe('quota');
+    expect(rejection?.reason).toBe('2/2 requests in flight');
+    expect(rejection?.until_ms).toBe(NOON_MS + 5_000);
+  });
+});

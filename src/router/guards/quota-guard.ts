@@ -34,6 +34,10 @@ function findBreaches(context: GuardContext): Breach[] {
   if (limits.requests_per_day !== undefined && usage.day + weight > limits.requests_per_day) {
     breaches.push({ reason: `${usage.day}/${limits.requests_per_day} requests today (UTC)${weightNote(weight)}`, until_ms: nextUtcMidnight(now) });
   }
+  // Z.AI answers 1302 when too many requests of one key are in flight at once; a short wait frees a slot.
+  if (limits.concurrency !== undefined && usage.in_flight >= limits.concurrency) {
+    breaches.push({ reason: `${usage.in_flight}/${limits.concurrency} requests in flight`, until_ms: now + 5_000 });
+  }
   (limits.windows ?? []).forEach((window, index) => {
     const counted = usage.windows[index]?.hours === window.hours ? usage.windows[index] : usage.windows.find((entry) => entry.hours === window.hours);
     const until_ms = (counted?.oldest_ms ?? now) + window.hours * 3_600_000;
