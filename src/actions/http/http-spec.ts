@@ -1,0 +1,106 @@
+// The `http` block of a step, checked and turned into one concrete request.
+import { BadInputError } from '../../errors.js';
+
+export interface HttpRequestSpec {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body?: string;
+  /** statuses that count as success; undefined = any 2xx */
+  expect?: number[];
+  timeoutMs: number;
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+const KNOWN_FIELDS = ['method', 'url', 'headers', 'query', 'json', 'body', 'expect', 'timeout'];
+
+export function readHttpSpec(spec: Record<string, unknown>): HttpRequestSpec {
+  for (const key of Object.keys(spec)) {
+    if (!KNOWN_FIELDS.includes(key)) throw bad(key, `unknown field '${key}'`, `an http step takes: ${KNOWN_FIELDS.join(', ')}`);
+  }
+  const method = String(spec.method ?? 'GET').toUpperCase();
+  if (!/^[A-Z]+$/.test(method)) throw bad('method', `'${spec.method}' is not an HTTP method`, 'use GET, POST, PUT, PATCH or DELETE');
+  const url = readUrl(spec.url);
+  for (const [name, value] of Object.entries(readMap(spec.query, 'query'))) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item !== undefined && item !== null) url.searchParams.append(name, scalar(item, `query.${name}`));
+    }
+  }
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(readMap(spec.headers, 'headers'))) {
+    if (value !== undefined && value !== null) headers[name.toLowerCase()] = scalar(value, `headers.${name}`);
+  }
+  const body = readBody(spec, headers);
+  if (body !== undefined && (method === 'GET' || method === 'HEAD')) {
+    throw bad(spec.json !== undefined ? 'json' : 'body', `a ${method} request cannot carry a body`, 'use method: POST (or PUT, PATCH), or move the values to query:');
+  }
+  return { method, url, headers, body, expect: readExpect(spec.expect), timeoutMs: readTimeout(spec.timeout) };
+}
+
+function readUrl(value: unknown): URL {
+  if (typeof value !== 'string' || value === '') throw bad('url', 'url is missing', 'add url: https://…');
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw bad('url', `'${value.slice(0, 100)}' is not a URL`, 'give an absolute http:// or https:// URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw bad('url', `only http and https URLs are allowed, not ${url.protocol}`, 'give an http:// or https:// URL');
+  }
+  if (url.username || url.password) {
+    throw bad('url', 'the URL carries a user name or password', 'send credentials in headers: (e.g. Authorization) from a declared env variable');
+  }
+  return url;
+}
+
+function readBody(spec: Record<string, unknown>, headers: Record<string, string>): string | undefined {
+  if (spec.json !== undefined && spec.body !== undefined) throw bad('json', 'give either json or body, not both', 'remove one of them');
+  if (spec.body !== undefined) {
+    if (typeof spec.body !== 'string') throw bad('body', 'body must be a string', 'use json: for structured data');
+    return spec.body;
+  }
+  if (spec.json === undefined) return undefined;
+  let value = spec.json;
+  // `json: "{{json steps.x}}"` renders to a string: it is JSON text, send the value it holds
+  if (typeof value === 'string') {
+    try {
+      value = JSON.parse(value);
+    } catch {
+      throw bad('json', 'json is a string that is not JSON', 'write json: as a mapping, or render it with "{{json …}}"');
+    }
+  }
+  headers['content-type'] ??= 'application/json';
+  return JSON.stringify(value);
+}
+
+function readExpect(value: unknown): number[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  const statuses = (Array.isArray(value) ? value : [value]).map(Number);
+  if (statuses.length === 0 || statuses.some((status) => !Number.isInteger(status) || status < 100 || status > 599)) {
+    throw bad('expect', `expect must be HTTP status codes, got ${JSON.stringify(value)}`, 'e.g. expect: [200, 201]');
+  }
+  return statuses;
+}
+
+function readTimeout(value: unknown): number {
+  if (value === undefined || value === null) return DEFAULT_TIMEOUT_MS;
+  const milliseconds = Number(value);
+  if (!Number.isFinite(milliseconds) || milliseconds <= 0) throw bad('timeout', `timeout must be a positive number of milliseconds, got ${JSON.stringify(value)}`, 'e.g. timeout: 10000');
+  return milliseconds;
+}
+
+function readMap(value: unknown, field: string): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw bad(field, `${field} must be a mapping of names to values`, `e.g. ${field}: { name: value }`);
+  return value as Record<string, unknown>;
+}
+
+function scalar(value: unknown, field: string): string {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  throw bad(field, `${field} must be a string, number or boolean`, 'render objects with "{{json …}}"');
+}
+
+function bad(field: string, message: string, hint: string): BadInputError {
+  return new BadInputError(message, { place: { field: `http.${field}` }, hint });
+}
