@@ -1,0 +1,177 @@
+// Every request sent is an attempt, reserved before it is sent and finished when it returns.
+// Usage is counted from here; failed attempts count too (OpenRouter counts them).
+import { ulid } from 'ulidx';
+import type { Billing, ErrorKind, ProviderUsage, UsageSnapshot } from '../types.js';
+import { type Db, iso } from './db.js';
+
+export interface ProviderWindows {
+  name: string;
+  /** rolling window lengths in hours, in the order of the provider's limits.windows */
+  windows: number[];
+}
+
+export interface ReserveInput {
+  run_id: string | null;
+  step_id: string | null;
+  provider: string;
+  model: string;
+  billing: Billing;
+  /** how many requests this one counts as (Z.AI GLM-5.x: more than 1) */
+  weight: number;
+  /** worst-case metered cost, USD: counts against budgets until the real cost is known */
+  reserved_usd: number;
+  /** worst-case cost at list price, USD: counts against USD windows until the real figure is known */
+  list_usd_reserved?: number;
+  client?: string | null;
+  now_ms: number;
+}
+
+export interface AttemptResult {
+  status: 'ok' | 'error';
+  error_kind?: ErrorKind;
+  error_message?: string;
+  http_status?: number;
+  input_tokens?: number;
+  output_tokens?: number;
+  cost_usd?: number;
+  list_usd?: number;
+  duration_ms: number;
+  now_ms: number;
+}
+
+export interface AttemptRow {
+  id: string;
+  run_id: string | null;
+  step_id: string | null;
+  provider: string;
+  model: string;
+  billing: Billing;
+  client: string | null;
+  status: 'reserved' | 'ok' | 'error';
+  error_kind: string | null;
+  error_message: string | null;
+  http_status: number | null;
+  weight: number;
+  reserved_usd: number;
+  list_usd: number | null;
+  cost_usd: number | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  duration_ms: number | null;
+  started_utc: string;
+  finished_utc: string | null;
+}
+
+/** A reservation older than this whose process never finished it no longer counts as in flight. */
+const IN_FLIGHT_HORIZON_MS = 15 * 60_000;
+
+export function startOfUtcDay(now: number): number {
+  const date = new Date(now);
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
+}
+
+export function usage(db: Db, providers: ProviderWindows[], now: number): UsageSnapshot {
+  const dayStart = startOfUtcDay(now);
+  const snapshot: UsageSnapshot = { now_ms: now, providers: {}, metered_usd_today: 0 };
+  for (const provider of providers) snapshot.providers[provider.name] = providerUsage(db, provider, now, dayStart);
+  const spent = db
+    .statement(
+      `SELECT COALESCE(SUM(CASE WHEN billing = 'metered' THEN COALESCE(cost_usd, reserved_usd) ELSE COALESCE(cost_usd, 0) END), 0) AS usd
+       FROM attempts WHERE billing = ? AND started_ms >= ?`,
+    )
+    .get('metered', dayStart) as { usd: number };
+  // a "free" or subscription request that reported a cost was real money too: count it against the budget
+  const surprise = db.statement('SELECT COALESCE(SUM(cost_usd), 0) AS usd FROM attempts WHERE billing != ? AND started_ms >= ? AND cost_usd > 0').get('metered', dayStart) as { usd: number };
+  snapshot.metered_usd_today = spent.usd + surprise.usd;
+  return snapshot;
+}
+
+function providerUsage(db: Db, provider: ProviderWindows, now: number, dayStart: number): ProviderUsage {
+  const minuteStart = now - 60_000;
+  const windowStarts = provider.windows.map((hours) => now - hours * 3_600_000);
+  const from = Math.min(dayStart, minuteStart, now - IN_FLIGHT_HORIZON_MS, ...windowStarts);
+  const windowColumns = windowStarts
+    .map(
+      (_start, index) => `,
+        COALESCE(SUM(CASE WHEN started_ms > @w${index} THEN weight END), 0) AS w${index}_requests,
+        COALESCE(SUM(CASE WHEN started_ms > @w${index} THEN COALESCE(list_usd, list_usd_reserved) END), 0) AS w${index}_usd,
+        MIN(CASE WHEN started_ms > @w${index} THEN started_ms END) AS w${index}_oldest`,
+    )
+    .join('');
+  const sql = `SELECT
+      COALESCE(SUM(CASE WHEN started_ms > @minute THEN weight END), 0) AS minute,
+      MIN(CASE WHEN started_ms > @minute THEN started_ms END) AS minute_oldest,
+      COALESCE(SUM(CASE WHEN started_ms >= @day THEN weight END), 0) AS day,
+      COALESCE(SUM(CASE WHEN started_ms >= @day THEN
+        CASE WHEN billing = 'metered' THEN COALESCE(cost_usd, reserved_usd) ELSE COALESCE(cost_usd, 0) END END), 0) AS usd_today,
+      COALESCE(SUM(CASE WHEN status = 'reserved' AND started_ms > @flight THEN 1 END), 0) AS in_flight${windowColumns}
+    FROM attempts WHERE provider = @provider AND started_ms > @from`;
+  const parameters: Record<string, unknown> = { minute: minuteStart, day: dayStart, flight: now - IN_FLIGHT_HORIZON_MS, provider: provider.name, from: from - 1 };
+  windowStarts.forEach((start, index) => (parameters[`w${index}`] = start));
+  const row = db.statement(sql).get(parameters) as Record<string, number | null>;
+  return {
+    provider: provider.name,
+    minute: row.minute ?? 0,
+    minute_oldest_ms: row.minute_oldest ?? undefined,
+    day: row.day ?? 0,
+    windows: provider.windows.map((hours, index) => ({
+      hours,
+      requests: row[`w${index}_requests`] ?? 0,
+      usd: row[`w${index}_usd`] ?? 0,
+      oldest_ms: row[`w${index}_oldest`] ?? undefined,
+    })),
+    usd_today: row.usd_today ?? 0,
+    in_flight: row.in_flight ?? 0,
+  };
+}
+
+/**
+ * Check and reserve in ONE immediate transaction: the guard sees a snapshot no other process can change
+ * before the attempt row is written, so two processes can never both take the last request of a window.
+ */
+export function reserve<T>(db: Db, input: ReserveInput, providers: ProviderWindows[], admit: (snapshot: UsageSnapshot) => T | null): { attempt_id: string } | { rejected: T } {
+  return db.immediate(() => {
+    const rejected = admit(usage(db, providers, input.now_ms));
+    if (rejected !== null && rejected !== undefined) return { rejected };
+    const id = ulid(input.now_ms);
+    db.statement(
+      `INSERT INTO attempts (id, run_id, step_id, provider, model, billing, client, status, weight, reserved_usd, list_usd_reserved, started_utc, started_ms, pid)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?, ?, ?)`,
+    ).run(id, input.run_id, input.step_id, input.provider, input.model, input.billing, input.client ?? null, input.weight, input.reserved_usd, input.list_usd_reserved ?? 0, iso(input.now_ms), input.now_ms, process.pid);
+    return { attempt_id: id };
+  });
+}
+
+export function finishAttempt(db: Db, id: string, result: AttemptResult): void {
+  db.statement(
+    `UPDATE attempts SET status = ?, error_kind = ?, error_message = ?, http_status = ?, input_tokens = ?, output_tokens = ?,
+       cost_usd = ?, list_usd = ?, duration_ms = ?, finished_utc = ? WHERE id = ?`,
+  ).run(
+    result.status,
+    result.error_kind ?? null,
+    result.error_message ?? null,
+    result.http_status ?? null,
+    result.input_tokens ?? null,
+    result.output_tokens ?? null,
+    result.cost_usd ?? null,
+    result.list_usd ?? null,
+    result.duration_ms,
+    iso(result.now_ms),
+    id,
+  );
+}
+
+export function attemptsOf(db: Db, runId: string): AttemptRow[] {
+  return db
+    .statement(
+      `SELECT id, run_id, step_id, provider, model, billing, client, status, error_kind, error_message, http_status, weight, reserved_usd,
+              list_usd, cost_usd, input_tokens, output_tokens, duration_ms, started_utc, finished_utc
+       FROM attempts WHERE run_id = ? ORDER BY started_ms, id`,
+    )
+    .all(runId) as AttemptRow[];
+}
+
+/** Reservations left by a process that died: they stay counted (the request may have been sent) but are no longer in flight. */
+export function releaseStaleReservations(db: Db, olderThanMs: number, now = Date.now()): number {
+  return db.statement(`UPDATE attempts SET status = 'error', error_kind = 'network', error_message = 'the process that sent it stopped', finished_utc = ? WHERE status = 'reserved' AND started_ms < ?`).run(iso(now), olderThanMs).changes;
+}

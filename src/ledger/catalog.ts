@@ -1,0 +1,53 @@
+// Each provider's model catalog as of each sync; the last two syncs tell what changed.
+import type { Db } from './db.js';
+
+export interface CatalogModel {
+  id: string;
+  /** USD per million tokens */
+  prompt_price: number | null;
+  completion_price: number | null;
+  context: number | null;
+  expiration: string | null;
+  raw: unknown;
+}
+
+interface CatalogRecord extends Omit<CatalogModel, 'raw'> {
+  raw_json: string | null;
+}
+
+export function saveCatalog(db: Db, provider: string, models: CatalogModel[], syncedMs: number): void {
+  db.immediate(() => {
+    const sync = db.statement('INSERT INTO catalog_syncs (provider, synced_ms) VALUES (?, ?)').run(provider, syncedMs);
+    const insert = db.statement(
+      'INSERT OR REPLACE INTO catalog_models (sync_id, provider, id, prompt_price, completion_price, context, expiration, raw_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    for (const model of models) {
+      insert.run(sync.lastInsertRowid, provider, model.id, model.prompt_price, model.completion_price, model.context, model.expiration, JSON.stringify(model.raw ?? null));
+    }
+    // keep the last two syncs per provider: enough to report what changed
+    db.statement('DELETE FROM catalog_syncs WHERE provider = ? AND id NOT IN (SELECT id FROM catalog_syncs WHERE provider = ? ORDER BY id DESC LIMIT 2)').run(provider, provider);
+  });
+}
+
+function syncIds(db: Db, provider: string): number[] {
+  return (db.statement('SELECT id FROM catalog_syncs WHERE provider = ? ORDER BY id DESC LIMIT 2').all(provider) as Array<{ id: number }>).map((row) => row.id);
+}
+
+function modelsOf(db: Db, syncId: number | undefined): CatalogModel[] {
+  if (syncId === undefined) return [];
+  const rows = db.statement('SELECT id, prompt_price, completion_price, context, expiration, raw_json FROM catalog_models WHERE sync_id = ? ORDER BY id').all(syncId) as CatalogRecord[];
+  return rows.map(({ raw_json, ...model }) => ({ ...model, raw: raw_json ? JSON.parse(raw_json) : null }));
+}
+
+export function catalogOf(db: Db, provider: string): CatalogModel[] {
+  return modelsOf(db, syncIds(db, provider)[0]);
+}
+
+export function previousCatalog(db: Db, provider: string): CatalogModel[] {
+  return modelsOf(db, syncIds(db, provider)[1]);
+}
+
+export function lastSync(db: Db, provider: string): number | undefined {
+  const row = db.statement('SELECT synced_ms FROM catalog_syncs WHERE provider = ? ORDER BY id DESC LIMIT 1').get(provider) as { synced_ms: number } | undefined;
+  return row?.synced_ms;
+}

@@ -1,0 +1,41 @@
+// The SQLite file and a cache of prepared statements (prepare once per process, run many times).
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { migrate } from './migrations.js';
+
+export class Db {
+  readonly sqlite: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(file: string) {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    this.sqlite = new Database(file);
+    this.sqlite.pragma('busy_timeout = 5000');
+    this.sqlite.pragma('journal_mode = WAL');
+    this.sqlite.pragma('synchronous = NORMAL');
+    this.sqlite.pragma('foreign_keys = ON');
+    migrate(this.sqlite);
+  }
+
+  statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.sqlite.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** BEGIN IMMEDIATE: takes the write lock first, so a read-check-write cannot interleave with another process. */
+  immediate<T>(work: () => T): T {
+    return this.sqlite.transaction(work).immediate();
+  }
+
+  close(): void {
+    if (this.sqlite.open) this.sqlite.close();
+  }
+}
+
+export const iso = (ms: number) => new Date(ms).toISOString();
+export const parseJson = (text: string | null | undefined): unknown => (text === null || text === undefined ? null : JSON.parse(text));

@@ -1,0 +1,6 @@
+export { Ledger, openLedger, ledgerHome } from './ledger.js';
+export type { RunInit, RunRow, RunStatus } from './runs.js';
+export type { ReserveInput, AttemptResult, AttemptRow, ProviderWindows } from './attempts.js';
+export { startOfUtcDay } from './attempts.js';
+export type { JobRow, JobState, JobOwner } from './jobs.js';
+export type { CatalogModel } from './catalog.js';

@@ -1,0 +1,104 @@
+// The durable queue of deferred runs. A job is leased to one worker at a time; a lease whose owner process is gone
+// (same host) or whose time ran out is taken over, so a killed worker loses nothing.
+import { ulid } from 'ulidx';
+import { type Db, iso } from './db.js';
+
+export type JobState = 'queued' | 'running' | 'waiting' | 'done' | 'failed' | 'cancelled';
+
+export interface JobRow {
+  id: string;
+  run_id: string;
+  skill: string;
+  state: JobState;
+  not_before_ms: number | null;
+  reason: string | null;
+  attempts: number;
+  lease_owner: string | null;
+  lease_pid: number | null;
+  lease_host: string | null;
+  lease_until_ms: number | null;
+  deadline_notified: number;
+  created_utc: string;
+  updated_utc: string;
+}
+
+export interface JobOwner {
+  id: string;
+  pid: number;
+  host: string;
+}
+
+export function enqueue(db: Db, job: { run_id: string; skill: string; not_before_ms?: number | null }, now = Date.now()): string {
+  const id = ulid(now);
+  db.statement(`INSERT INTO jobs (id, run_id, skill, state, not_before_ms, created_utc, updated_utc) VALUES (?, ?, ?, 'queued', ?, ?, ?)`).run(id, job.run_id, job.skill, job.not_before_ms ?? null, iso(now), iso(now));
+  return id;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Take the next runnable job, atomically. Runnable: queued or waiting and due, or running under a dead lease. */
+export function claimJob(db: Db, owner: JobOwner, now: number, leaseMs: number): JobRow | undefined {
+  return db.immediate(() => {
+    const candidates = db
+      .statement(
+        `SELECT * FROM jobs WHERE (state IN ('queued', 'waiting') AND (not_before_ms IS NULL OR not_before_ms <= ?)) OR state = 'running'
+         ORDER BY COALESCE(not_before_ms, 0), id`,
+      )
+      .all(now) as JobRow[];
+    const job = candidates.find((row) => row.state !== 'running' || leaseLost(row, owner, now));
+    if (!job) return undefined;
+    db.statement(
+      `UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = ?, lease_pid = ?, lease_host = ?, lease_until_ms = ?, updated_utc = ? WHERE id = ?`,
+    ).run(owner.id, owner.pid, owner.host, now + leaseMs, iso(now), job.id);
+    return db.statement('SELECT * FROM jobs WHERE id = ?').get(job.id) as JobRow;
+  });
+}
+
+function leaseLost(job: JobRow, owner: JobOwner, now: number): boolean {
+  if (job.lease_until_ms !== null && job.lease_until_ms <= now) return true;
+  if (job.lease_host === owner.host && job.lease_pid !== null && job.lease_pid !== owner.pid) return !processAlive(job.lease_pid);
+  return false;
+}
+
+export function renewLease(db: Db, id: string, owner: JobOwner, until: number): boolean {
+  return db.statement(`UPDATE jobs SET lease_until_ms = ?, updated_utc = ? WHERE id = ? AND lease_owner = ? AND state = 'running'`).run(until, iso(Date.now()), id, owner.id).changes === 1;
+}
+
+export function setJobState(db: Db, id: string, state: JobState, extra: { not_before_ms?: number | null; reason?: string | null } = {}, now = Date.now()): void {
+  db.statement(
+    `UPDATE jobs SET state = ?, not_before_ms = CASE WHEN ? THEN ? ELSE not_before_ms END, reason = CASE WHEN ? THEN ? ELSE reason END,
+       lease_owner = NULL, lease_pid = NULL, lease_host = NULL, lease_until_ms = NULL, updated_utc = ? WHERE id = ?`,
+  ).run(state, extra.not_before_ms !== undefined ? 1 : 0, extra.not_before_ms ?? null, extra.reason !== undefined ? 1 : 0, extra.reason ?? null, iso(now), id);
+}
+
+export function listJobs(db: Db): JobRow[] {
+  return db.statement('SELECT * FROM jobs ORDER BY id').all() as JobRow[];
+}
+
+export function getJob(db: Db, id: string): JobRow | undefined {
+  return db.statement('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+}
+
+export function cancelJob(db: Db, id: string): boolean {
+  return db.statement(`UPDATE jobs SET state = 'cancelled', updated_utc = ? WHERE id = ? AND state IN ('queued', 'waiting', 'running')`).run(iso(Date.now()), id).changes === 1;
+}
+
+export function markDeadlineNotified(db: Db, id: string): void {
+  db.statement('UPDATE jobs SET deadline_notified = 1 WHERE id = ?').run(id);
+}
+
+export function lastScheduled(db: Db, skill: string): number | undefined {
+  const row = db.statement('SELECT last_ms FROM schedules WHERE skill = ?').get(skill) as { last_ms: number } | undefined;
+  return row?.last_ms;
+}
+
+export function setLastScheduled(db: Db, skill: string, ms: number): void {
+  db.statement('INSERT INTO schedules (skill, last_ms) VALUES (?, ?) ON CONFLICT (skill) DO UPDATE SET last_ms = excluded.last_ms').run(skill, ms);
+}

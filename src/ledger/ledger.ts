@@ -1,0 +1,136 @@
+// The ledger: one SQLite file (WAL) holding runs, attempts, blocks, the queue and the catalog.
+import os from 'node:os';
+import path from 'node:path';
+import type { HealthBlock, Plan, UsageSnapshot } from '../types.js';
+import { Db } from './db.js';
+import * as runs from './runs.js';
+import * as attempts from './attempts.js';
+import * as health from './health.js';
+import * as jobs from './jobs.js';
+import * as catalog from './catalog.js';
+
+export function ledgerHome(env: NodeJS.ProcessEnv = process.env): string {
+  return env.PORTAI_HOME || path.join(os.homedir(), '.local', 'state', 'portai');
+}
+
+export function openLedger(home?: string): Ledger {
+  return new Ledger(path.join(home ?? ledgerHome(), 'ledger.db'));
+}
+
+export class Ledger {
+  readonly db: Db;
+
+  constructor(readonly file: string) {
+    this.db = new Db(file);
+  }
+
+  // runs
+  createRun(init: runs.RunInit): string {
+    return runs.createRun(this.db, init);
+  }
+  getRun(id: string): runs.RunRow | undefined {
+    return runs.getRun(this.db, id);
+  }
+  listRuns(options?: { limit?: number; skill?: string }): runs.RunRow[] {
+    return runs.listRuns(this.db, options);
+  }
+  setRunStatus(id: string, status: runs.RunStatus, extra?: { output?: unknown; error?: string | null }): void {
+    runs.setRunStatus(this.db, id, status, extra);
+  }
+  runStats(skill: string) {
+    return runs.runStats(this.db, skill);
+  }
+  savePlan(runId: string, stepId: string, plan: Plan): void {
+    runs.savePlan(this.db, runId, stepId, plan);
+  }
+  getPlans(runId: string) {
+    return runs.getPlans(this.db, runId);
+  }
+  saveStepResult(runId: string, stepId: string, contentHash: string, output: unknown): void {
+    runs.saveStepResult(this.db, runId, stepId, contentHash, output);
+  }
+  stepResults(runId: string) {
+    return runs.stepResults(this.db, runId);
+  }
+  findStepResult(contentHash: string): unknown | undefined {
+    return runs.findStepResult(this.db, contentHash);
+  }
+
+  // attempts and usage
+  usage(providers: attempts.ProviderWindows[], now_ms: number): UsageSnapshot {
+    return attempts.usage(this.db, providers, now_ms);
+  }
+  reserve<T>(input: attempts.ReserveInput, providers: attempts.ProviderWindows[], admit: (snapshot: UsageSnapshot) => T | null) {
+    return attempts.reserve(this.db, input, providers, admit);
+  }
+  finishAttempt(id: string, result: attempts.AttemptResult): void {
+    attempts.finishAttempt(this.db, id, result);
+  }
+  attemptsOf(runId: string): attempts.AttemptRow[] {
+    return attempts.attemptsOf(this.db, runId);
+  }
+  releaseStaleReservations(olderThanMs: number): number {
+    return attempts.releaseStaleReservations(this.db, olderThanMs);
+  }
+
+  // health
+  addBlock(block: HealthBlock): void {
+    health.addBlock(this.db, block);
+  }
+  activeBlocks(now_ms: number, runId?: string | null): HealthBlock[] {
+    return health.activeBlocks(this.db, now_ms, runId);
+  }
+  clearBlocks(provider: string, kind?: string): number {
+    return health.clearBlocks(this.db, provider, kind);
+  }
+
+  // queue and schedules
+  enqueue(job: { run_id: string; skill: string; not_before_ms?: number | null }): string {
+    return jobs.enqueue(this.db, job);
+  }
+  claimJob(owner: jobs.JobOwner, now_ms: number, lease_ms: number): jobs.JobRow | undefined {
+    return jobs.claimJob(this.db, owner, now_ms, lease_ms);
+  }
+  renewLease(id: string, owner: jobs.JobOwner, until_ms: number): boolean {
+    return jobs.renewLease(this.db, id, owner, until_ms);
+  }
+  setJobState(id: string, state: jobs.JobState, extra?: { not_before_ms?: number | null; reason?: string | null }): void {
+    jobs.setJobState(this.db, id, state, extra);
+  }
+  listJobs(): jobs.JobRow[] {
+    return jobs.listJobs(this.db);
+  }
+  getJob(id: string): jobs.JobRow | undefined {
+    return jobs.getJob(this.db, id);
+  }
+  cancelJob(id: string): boolean {
+    return jobs.cancelJob(this.db, id);
+  }
+  markDeadlineNotified(id: string): void {
+    jobs.markDeadlineNotified(this.db, id);
+  }
+  lastScheduled(skill: string): number | undefined {
+    return jobs.lastScheduled(this.db, skill);
+  }
+  setLastScheduled(skill: string, ms: number): void {
+    jobs.setLastScheduled(this.db, skill, ms);
+  }
+
+  // catalog
+  saveCatalog(provider: string, models: catalog.CatalogModel[], synced_ms: number): void {
+    catalog.saveCatalog(this.db, provider, models, synced_ms);
+  }
+  catalogOf(provider: string): catalog.CatalogModel[] {
+    return catalog.catalogOf(this.db, provider);
+  }
+  previousCatalog(provider: string): catalog.CatalogModel[] {
+    return catalog.previousCatalog(this.db, provider);
+  }
+  lastSync(provider: string): number | undefined {
+    return catalog.lastSync(this.db, provider);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,148 @@
+// Append-only, named migrations. Never edit a shipped one: add the next.
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  name: string;
+  up(db: Database.Database): void;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    name: '001_runs_attempts',
+    up(db) {
+      db.exec(`
+        CREATE TABLE runs (
+          id TEXT PRIMARY KEY,
+          skill TEXT NOT NULL,
+          skill_file TEXT NOT NULL,
+          skill_hash TEXT NOT NULL,
+          skill_commit TEXT,
+          inputs_json TEXT NOT NULL,
+          now_utc TEXT NOT NULL,
+          today TEXT NOT NULL,
+          status TEXT NOT NULL,
+          output_json TEXT,
+          error TEXT,
+          started_utc TEXT NOT NULL,
+          started_ms INTEGER NOT NULL,
+          finished_utc TEXT
+        );
+        CREATE INDEX runs_started ON runs (started_ms);
+        CREATE INDEX runs_skill ON runs (skill, started_ms);
+        CREATE TABLE attempts (
+          id TEXT PRIMARY KEY,
+          run_id TEXT,
+          step_id TEXT,
+          provider TEXT NOT NULL,
+          model TEXT NOT NULL,
+          billing TEXT NOT NULL,
+          client TEXT,
+          status TEXT NOT NULL,
+          error_kind TEXT,
+          error_message TEXT,
+          http_status INTEGER,
+          weight REAL NOT NULL DEFAULT 1,
+          reserved_usd REAL NOT NULL DEFAULT 0,
+          list_usd_reserved REAL NOT NULL DEFAULT 0,
+          list_usd REAL,
+          cost_usd REAL,
+          input_tokens INTEGER,
+          output_tokens INTEGER,
+          duration_ms INTEGER,
+          started_utc TEXT NOT NULL,
+          started_ms INTEGER NOT NULL,
+          finished_utc TEXT,
+          pid INTEGER
+        );
+        CREATE INDEX attempts_provider_time ON attempts (provider, started_ms);
+        CREATE INDEX attempts_billing_time ON attempts (billing, started_ms);
+        CREATE INDEX attempts_run ON attempts (run_id);
+        CREATE TABLE plans (run_id TEXT NOT NULL, step_id TEXT NOT NULL, plan_json TEXT NOT NULL, PRIMARY KEY (run_id, step_id));
+        CREATE TABLE step_results (
+          run_id TEXT NOT NULL, step_id TEXT NOT NULL, content_hash TEXT NOT NULL, output_json TEXT NOT NULL, finished_utc TEXT NOT NULL,
+          PRIMARY KEY (run_id, step_id)
+        );
+        CREATE INDEX step_results_hash ON step_results (content_hash);
+      `);
+    },
+  },
+  {
+    name: '002_health',
+    up(db) {
+      db.exec(`
+        CREATE TABLE health (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          provider TEXT NOT NULL,
+          model TEXT,
+          scope TEXT NOT NULL,
+          kind TEXT NOT NULL,
+          reason TEXT NOT NULL,
+          until_ms INTEGER,
+          run_id TEXT,
+          created_utc TEXT NOT NULL,
+          cleared_utc TEXT
+        );
+        CREATE INDEX health_active ON health (cleared_utc, until_ms);
+      `);
+    },
+  },
+  {
+    name: '003_jobs_schedules',
+    up(db) {
+      db.exec(`
+        CREATE TABLE jobs (
+          id TEXT PRIMARY KEY,
+          run_id TEXT NOT NULL,
+          skill TEXT NOT NULL,
+          state TEXT NOT NULL,
+          not_before_ms INTEGER,
+          reason TEXT,
+          attempts INTEGER NOT NULL DEFAULT 0,
+          lease_owner TEXT,
+          lease_pid INTEGER,
+          lease_host TEXT,
+          lease_until_ms INTEGER,
+          deadline_notified INTEGER NOT NULL DEFAULT 0,
+          created_utc TEXT NOT NULL,
+          updated_utc TEXT NOT NULL
+        );
+        CREATE INDEX jobs_state ON jobs (state, not_before_ms);
+        CREATE TABLE schedules (skill TEXT PRIMARY KEY, last_ms INTEGER NOT NULL);
+      `);
+    },
+  },
+  {
+    name: '004_catalog',
+    up(db) {
+      db.exec(`
+        CREATE TABLE catalog_syncs (id INTEGER PRIMARY KEY AUTOINCREMENT, provider TEXT NOT NULL, synced_ms INTEGER NOT NULL);
+        CREATE TABLE catalog_models (
+          sync_id INTEGER NOT NULL REFERENCES catalog_syncs (id) ON DELETE CASCADE,
+          provider TEXT NOT NULL,
+          id TEXT NOT NULL,
+          prompt_price REAL,
+          completion_price REAL,
+          context INTEGER,
+          expiration TEXT,
+          raw_json TEXT,
+          PRIMARY KEY (sync_id, id)
+        );
+        CREATE INDEX catalog_syncs_provider ON catalog_syncs (provider, synced_ms);
+      `);
+    },
+  },
+];
+
+export function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_utc TEXT NOT NULL)');
+  const isApplied = db.prepare('SELECT 1 FROM migrations WHERE name = ?');
+  const record = db.prepare('INSERT INTO migrations (name, applied_utc) VALUES (?, ?)');
+  for (const migration of MIGRATIONS) {
+    // checked again inside the write lock: two processes opening a new ledger at once apply each migration once
+    db.transaction(() => {
+      if (isApplied.get(migration.name)) return;
+      migration.up(db);
+      record.run(migration.name, new Date().toISOString());
+    }).immediate();
+  }
+}

@@ -1,0 +1,122 @@
+// Runs, the plans of their steps, and the outputs of finished steps (reused on resume; failures are never stored).
+import { ulid } from 'ulidx';
+import type { Plan } from '../types.js';
+import { type Db, iso, parseJson } from './db.js';
+
+export type RunStatus = 'queued' | 'running' | 'ok' | 'failed' | 'blocked';
+
+export interface RunInit {
+  skill: string;
+  skill_file: string;
+  skill_hash: string;
+  skill_commit?: string | null;
+  inputs: unknown;
+  now_utc: string;
+  today: string;
+  status: RunStatus;
+}
+
+export interface RunRow {
+  id: string;
+  skill: string;
+  skill_file: string;
+  skill_hash: string;
+  skill_commit: string | null;
+  inputs: unknown;
+  now_utc: string;
+  today: string;
+  status: RunStatus;
+  output: unknown;
+  error: string | null;
+  started_utc: string;
+  finished_utc: string | null;
+}
+
+interface RunRecord extends Omit<RunRow, 'inputs' | 'output'> {
+  inputs_json: string;
+  output_json: string | null;
+}
+
+const FINAL: ReadonlySet<RunStatus> = new Set(['ok', 'failed', 'blocked']);
+
+function toRow(record: RunRecord | undefined): RunRow | undefined {
+  if (!record) return undefined;
+  const { inputs_json, output_json, ...rest } = record;
+  return { ...rest, inputs: parseJson(inputs_json), output: parseJson(output_json) };
+}
+
+const COLUMNS = 'id, skill, skill_file, skill_hash, skill_commit, inputs_json, now_utc, today, status, output_json, error, started_utc, finished_utc';
+
+export function createRun(db: Db, init: RunInit, now = Date.now()): string {
+  const id = ulid(now);
+  db.statement(
+    `INSERT INTO runs (id, skill, skill_file, skill_hash, skill_commit, inputs_json, now_utc, today, status, started_utc, started_ms)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(id, init.skill, init.skill_file, init.skill_hash, init.skill_commit ?? null, JSON.stringify(init.inputs ?? {}), init.now_utc, init.today, init.status, iso(now), now);
+  return id;
+}
+
+export function getRun(db: Db, id: string): RunRow | undefined {
+  return toRow(db.statement(`SELECT ${COLUMNS} FROM runs WHERE id = ?`).get(id) as RunRecord | undefined);
+}
+
+export function listRuns(db: Db, options: { limit?: number; skill?: string } = {}): RunRow[] {
+  const limit = options.limit ?? 20;
+  const records = options.skill
+    ? db.statement(`SELECT ${COLUMNS} FROM runs WHERE skill = ? ORDER BY started_ms DESC, id DESC LIMIT ?`).all(options.skill, limit)
+    : db.statement(`SELECT ${COLUMNS} FROM runs ORDER BY started_ms DESC, id DESC LIMIT ?`).all(limit);
+  return (records as RunRecord[]).map((record) => toRow(record) as RunRow);
+}
+
+export function setRunStatus(db: Db, id: string, status: RunStatus, extra: { output?: unknown; error?: string | null } = {}, now = Date.now()): void {
+  db.statement(
+    `UPDATE runs SET status = ?,
+       output_json = CASE WHEN ? THEN ? ELSE output_json END,
+       error = CASE WHEN ? THEN ? ELSE error END,
+       finished_utc = ?
+     WHERE id = ?`,
+  ).run(
+    status,
+    extra.output !== undefined ? 1 : 0,
+    extra.output === undefined ? null : JSON.stringify(extra.output),
+    extra.error !== undefined ? 1 : 0,
+    extra.error ?? null,
+    FINAL.has(status) ? iso(now) : null,
+    id,
+  );
+}
+
+export function runStats(db: Db, skill: string): Array<{ skill_hash: string; skill_commit: string | null; runs: number; ok: number }> {
+  return db
+    .statement(
+      `SELECT skill_hash, skill_commit, COUNT(*) AS runs, SUM(CASE WHEN status = 'ok' THEN 1 ELSE 0 END) AS ok
+       FROM runs WHERE skill = ? GROUP BY skill_hash, skill_commit`,
+    )
+    .all(skill) as Array<{ skill_hash: string; skill_commit: string | null; runs: number; ok: number }>;
+}
+
+export function savePlan(db: Db, runId: string, stepId: string, plan: Plan): void {
+  db.statement('INSERT INTO plans (run_id, step_id, plan_json) VALUES (?, ?, ?) ON CONFLICT (run_id, step_id) DO UPDATE SET plan_json = excluded.plan_json').run(runId, stepId, JSON.stringify(plan));
+}
+
+export function getPlans(db: Db, runId: string): Array<{ step_id: string; plan: Plan }> {
+  const rows = db.statement('SELECT step_id, plan_json FROM plans WHERE run_id = ? ORDER BY rowid').all(runId) as Array<{ step_id: string; plan_json: string }>;
+  return rows.map((row) => ({ step_id: row.step_id, plan: JSON.parse(row.plan_json) as Plan }));
+}
+
+export function saveStepResult(db: Db, runId: string, stepId: string, contentHash: string, output: unknown, now = Date.now()): void {
+  db.statement(
+    `INSERT INTO step_results (run_id, step_id, content_hash, output_json, finished_utc) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (run_id, step_id) DO UPDATE SET content_hash = excluded.content_hash, output_json = excluded.output_json, finished_utc = excluded.finished_utc`,
+  ).run(runId, stepId, contentHash, JSON.stringify(output ?? null), iso(now));
+}
+
+export function stepResults(db: Db, runId: string): Array<{ step_id: string; content_hash: string; output: unknown }> {
+  const rows = db.statement('SELECT step_id, content_hash, output_json FROM step_results WHERE run_id = ?').all(runId) as Array<{ step_id: string; content_hash: string; output_json: string }>;
+  return rows.map((row) => ({ step_id: row.step_id, content_hash: row.content_hash, output: parseJson(row.output_json) }));
+}
+
+export function findStepResult(db: Db, contentHash: string): unknown | undefined {
+  const row = db.statement('SELECT output_json FROM step_results WHERE content_hash = ? LIMIT 1').get(contentHash) as { output_json: string } | undefined;
+  return row ? parseJson(row.output_json) : undefined;
+}
