@@ -1,0 +1,90 @@
+// portai run skill <name>
+import fs from 'node:fs';
+import { BadInputError } from '../../errors.js';
+import { loadConfigFor, openLedgerFor, printJson, printOutput, type GlobalOptions } from '../context.js';
+import { createProgress } from '../../runner/progress.js';
+import type { RunResult } from '../../runner/result.js';
+
+export interface RunOptions {
+  input: string[];
+  inputJson?: string;
+  json?: boolean;
+  dryRun?: boolean;
+  defer?: boolean;
+  use?: string;
+  stream?: boolean;
+  config?: string;
+}
+
+export default async function runSkillCommand(globals: GlobalOptions, name: string, options: RunOptions): Promise<number> {
+  const config = await loadConfigFor({ ...globals, config: options.config ?? globals.config });
+  const { loadSkillRef, parseInputArgs } = await import('../../skills/index.js');
+  const skill = loadSkillRef(name, config.skills_dirs);
+  const given = parseInputArgs(options.input, options.inputJson, () => fs.readFileSync(0, 'utf8'));
+  if (options.use && !/^[^/]+\/.+$/.test(options.use)) {
+    throw new BadInputError(`--use ${options.use}: expected <provider>/<model>`, { hint: 'e.g. --use openrouter/openrouter/free' });
+  }
+  const ledger = await openLedgerFor();
+  try {
+    if ((options.defer || skill.defer) && !options.dryRun) {
+      const { deferRun } = await import('../../queue/index.js');
+      const runId = deferRun({ config, ledger, skill, given, env: process.env });
+      if (options.json) printJson({ run_id: runId, skill: skill.name, status: 'queued', output: null, steps: [] });
+      else process.stdout.write(`${runId}\n`);
+      process.stderr.write(`queued as ${runId}; \`portai worker\` will run it (see: portai queue list)\n`);
+      return 0;
+    }
+    const { runSkill } = await import('../../runner/run-skill.js');
+    const progress = createProgress();
+    const streaming = Boolean(options.stream && !options.json && !options.dryRun);
+    let streamed = false;
+    const result = await runSkill({
+      config, ledger, skill, given, env: process.env, progress,
+      dryRun: options.dryRun, use: options.use,
+      onText: streaming ? (delta) => { streamed = true; process.stdout.write(delta); } : undefined,
+    });
+    if (options.dryRun) return printDryRun(result, options.json);
+    if (options.json) printJson(jsonResult(result));
+    else if (result.status === 'ok') {
+      if (streamed) process.stdout.write('\n');
+      else printOutput(result.output);
+    }
+    for (const line of result.problem ?? []) process.stderr.write(`portai: ${line}\n`);
+    if (result.status === 'blocked' && result.run_id) process.stderr.write(`portai: run ${result.run_id} is kept; resume it with: portai runs resume ${result.run_id}\n`);
+    return exitCodeOf(result);
+  } finally {
+    ledger.close();
+  }
+}
+
+export function exitCodeOf(result: RunResult): number {
+  return result.status === 'ok' || result.status === 'queued' ? 0 : result.status === 'blocked' ? 3 : 1;
+}
+
+export function jsonResult(result: RunResult) {
+  return {
+    run_id: result.run_id,
+    skill: result.skill,
+    status: result.status,
+    output: result.output,
+    steps: result.steps.map(({ note: _note, ...step }) => step),
+    ...(result.problem ? { problem: result.problem } : {}),
+    ...(result.warnings.length ? { warnings: result.warnings } : {}),
+  };
+}
+
+async function printDryRun(result: RunResult, json?: boolean): Promise<number> {
+  const { formatPlan } = await import('../../router/index.js');
+  if (json) {
+    printJson({ skill: result.skill, status: result.status, plans: result.plans, problem: result.problem ?? null });
+  } else {
+    process.stdout.write(`dry run of ${result.skill}: nothing is sent\n`);
+    for (const plan of result.plans) {
+      process.stdout.write(`\nstep ${plan.step}\n`);
+      for (const line of formatPlan(plan)) process.stdout.write(`  ${line}\n`);
+    }
+    const actions = result.steps.filter((step) => !result.plans.some((plan) => plan.step === step.id));
+    for (const step of actions) process.stdout.write(`\nstep ${step.id}: ${step.note ?? ''}\n`);
+  }
+  return result.status === 'blocked' ? 3 : 0;
+}

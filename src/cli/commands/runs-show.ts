@@ -1,0 +1,46 @@
+// portai runs show <id> [--json] — steps, attempts, each step's plan and the output
+import { BadInputError } from '../../errors.js';
+import { openLedgerFor, printJson, printOutput, type GlobalOptions } from '../context.js';
+
+export default async function runsShow(_globals: GlobalOptions, id: string, options: { json?: boolean }): Promise<number> {
+  const ledger = await openLedgerFor();
+  try {
+    const run = ledger.getRun(id);
+    if (!run) throw new BadInputError(`no run with id ${id}`, { hint: 'see the ids with: portai runs list' });
+    const attempts = ledger.attemptsOf(id);
+    const plans = ledger.getPlans(id);
+    if (options.json) {
+      printJson({ ...run, attempts, plans });
+      return 0;
+    }
+    const { formatPlan } = await import('../../router/index.js');
+    const out = (line = '') => process.stdout.write(`${line}\n`);
+    out(`run ${run.id} · ${run.skill} · ${run.status}`);
+    out(`started ${run.started_utc}${run.finished_utc ? ` · finished ${run.finished_utc}` : ''}`);
+    out(`skill file ${run.skill_file} (sha256 ${run.skill_hash.slice(0, 12)}${run.skill_commit ? `, commit ${run.skill_commit.slice(0, 10)}` : ''})`);
+    out(`inputs ${JSON.stringify(run.inputs)}`);
+    for (const { step_id, plan } of plans) {
+      out();
+      out(`step ${step_id}`);
+      for (const line of formatPlan(plan)) out(`  ${line}`);
+      for (const attempt of attempts.filter((row) => row.step_id === step_id)) {
+        const tokens = attempt.input_tokens !== null && attempt.input_tokens !== undefined ? ` · ${attempt.input_tokens}+${attempt.output_tokens ?? 0} tokens` : '';
+        const cost = attempt.cost_usd ? ` · $${Number(attempt.cost_usd).toFixed(6)}` : '';
+        const error = attempt.error_kind ? ` · ${attempt.error_kind}${attempt.http_status ? ` (HTTP ${attempt.http_status})` : ''}: ${attempt.error_message ?? ''}` : '';
+        out(`  attempt ${attempt.provider}/${attempt.model} ${attempt.status}${tokens}${cost}${error}`);
+      }
+    }
+    if (run.error) {
+      out();
+      out(run.error);
+    }
+    if (run.output !== null && run.output !== undefined) {
+      out();
+      out('output:');
+      printOutput(run.output);
+    }
+    return 0;
+  } finally {
+    ledger.close();
+  }
+}

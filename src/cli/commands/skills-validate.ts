@@ -1,0 +1,20 @@
+// portai skills validate [files...] — every skill when no file is named; exit 2 when any is broken
+import path from 'node:path';
+import { loadConfigFor, type GlobalOptions } from '../context.js';
+
+export default async function skillsValidate(globals: GlobalOptions, files: string[]): Promise<number> {
+  const { listSkills, validateSkillFiles } = await import('../../skills/index.js');
+  let targets = files;
+  if (targets.length === 0) {
+    const config = await loadConfigFor(globals);
+    targets = listSkills(config.skills_dirs).map((skill) => skill.file);
+  }
+  const results = validateSkillFiles(targets.map((file) => path.resolve(file)));
+  for (const result of results) {
+    if (result.ok) process.stdout.write(`ok      ${path.relative(process.cwd(), result.file) || result.file}\n`);
+    else process.stdout.write(`broken  ${result.error}\n`);
+  }
+  const broken = results.filter((result) => !result.ok).length;
+  process.stderr.write(`${results.length - broken} ok, ${broken} broken\n`);
+  return broken > 0 ? 2 : 0;
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+// commander wiring only: parse, call the command module (loaded lazily so start-up stays fast), map errors to exit codes.
+import { createRequire } from 'node:module';
+import { Command, CommanderError } from 'commander';
+import { reportError } from './handle.js';
+import type { GlobalOptions } from './context.js';
+
+const require = createRequire(import.meta.url);
+const { version } = require('../../package.json') as { version: string };
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+function build(): Command {
+  const program = new Command('portai')
+    .description('Run YAML skills through interchangeable AI providers, with routing, quota and spend guards.')
+    .version(version, '-V, --version')
+    .option('--config <file>', 'config file (default: $PORTAI_CONFIG, ./portai.yaml, ~/.config/portai/config.yaml)')
+    .option('--debug', 'show stack traces on errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  const globals = (): GlobalOptions => program.opts<GlobalOptions>();
+  const run = <T extends unknown[]>(load: () => Promise<{ default: (globals: GlobalOptions, ...args: T) => Promise<number | void> }>) =>
+    async (...args: T) => {
+      const module = await load();
+      const code = await module.default(globals(), ...args);
+      process.exitCode = code ?? 0;
+    };
+
+  const runCommand = program.command('run').description('run something');
+  runCommand
+    .command('skill <name>')
+    .description('run a skill by name (name@git-rev runs the version committed at that revision)')
+    .option('-i, --input <key=value>', 'an input value (repeatable)', collect, [])
+    .option('--input-json <json>', "inputs as JSON: '<json>', @file or - for stdin")
+    .option('--json', 'print one JSON object with the output and per-step details')
+    .option('--dry-run', 'render prompts and print the plan of each step; send nothing')
+    .option('--defer', 'queue the run for `portai worker` and exit')
+    .option('--use <provider/model>', 'use this candidate instead of the route (every guard still applies)')
+    .option('--stream', "stream the final step's text to stdout as it arrives")
+    .option('--config <file>', 'config file')
+    .action(run(() => import('./commands/run.js')));
+
+  const skills = program.command('skills').description('list, show, validate skills');
+  skills.command('list').option('--json').description('list the skills found').action(run(() => import('./commands/skills-list.js')));
+  skills.command('show <name>').description("print a skill's file and facts").action(run(() => import('./commands/skills-show.js')));
+  skills.command('validate [files...]').description('check skill files (all skills when none given)').action(run(() => import('./commands/skills-validate.js')));
+  skills.command('history <name>').option('--json').description("a skill's git commits with how many runs each version had").action(run(() => import('./commands/skills-history.js')));
+
+  const runs = program.command('runs').description('past runs from the ledger');
+  runs.command('list').option('--limit <n>', 'how many', '20').option('--json').action(run(() => import('./commands/runs-list.js')));
+  runs.command('show <id>').option('--json').description("a run's steps, attempts, plans and output").action(run(() => import('./commands/runs-show.js')));
+  runs.command('resume <id>').option('--json').description('resume a failed or blocked run from the step where it stopped').action(run(() => import('./commands/runs-resume.js')));
+
+  const providers = program.command('providers').description('configured providers');
+  providers.command('list').option('--json').description('billing class, limits, what is left today, blocks').action(run(() => import('./commands/providers-list.js')));
+  providers.command('unblock <name>').description('clear a cost alarm or other block on a provider').action(run(() => import('./commands/providers-unblock.js')));
+
+  program.command('usage').option('--json').description('requests and spend per provider per window').action(run(() => import('./commands/usage.js')));
+  const queue = program.command('queue').description('deferred runs');
+  queue.command('list').option('--json').option('--all', 'include finished jobs').description('jobs with their state, wait time and reason').action(run(() => import('./commands/queue-list.js')));
+  queue.command('cancel <id>').description('cancel a queued or waiting job').action(run(() => import('./commands/queue-cancel.js')));
+  program.command('worker').option('--once', 'work what is runnable now, then exit').description('work the queue and the schedules').action(run(() => import('./commands/worker.js')));
+
+  program.command('init').option('--force', 'overwrite existing files').description('write a starter portai.yaml and an example skill').action(run(() => import('./commands/init.js')));
+
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = build();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // help and version exit 0; every other parse problem is bad usage (exit 2)
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    process.exitCode = reportError(error, process.argv.includes('--debug'));
+  }
+}
+
+await main(process.argv);

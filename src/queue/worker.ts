@@ -1,0 +1,141 @@
+// `portai worker`: work the queue under every guard. A job whose candidates are all blocked waits until the
+// earliest one unblocks — it never pays and never fails for a temporary block.
+import os from 'node:os';
+import type { Config, Skill } from '../types.js';
+import type { Ledger } from '../ledger/index.js';
+import { loadSkill, loadSkillRef } from '../skills/index.js';
+import { runSkill } from '../runner/run-skill.js';
+import type { RunResult } from '../runner/result.js';
+import type { Progress } from '../runner/progress.js';
+import { enqueueDueSchedules } from './schedules.js';
+import { notify } from './notify.js';
+import { parseDuration } from './duration.js';
+
+export interface WorkerOptions {
+  config: Config;
+  ledger: Ledger;
+  env: Record<string, string | undefined>;
+  progress: Progress;
+  /** work what is runnable now, then return */
+  once?: boolean;
+  clock?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** set to stop after the job in flight */
+  signal?: AbortSignal;
+  /** how long a claimed job is ours before another worker may take it over */
+  lease_ms?: number;
+  /** idle poll interval */
+  poll_ms?: number;
+}
+
+/** After a run that failed for a passing reason, wait this long (doubling per attempt) before trying again. */
+const RETRY_BASE_MS = 60_000;
+const MAX_JOB_ATTEMPTS = 8;
+
+export async function runWorker(options: WorkerOptions): Promise<{ ran: number }> {
+  const clock = options.clock ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const owner = { id: `${os.hostname()}:${process.pid}:${clock()}`, pid: process.pid, host: os.hostname() };
+  const leaseMs = options.lease_ms ?? 10 * 60_000;
+  let ran = 0;
+  while (!options.signal?.aborted) {
+    enqueueDueSchedules(options.config, options.ledger, options.env, clock(), options.progress);
+    await reportDeadlines(options, clock());
+    const job = options.ledger.claimJob(owner, clock(), leaseMs);
+    if (!job) {
+      if (options.once) break;
+      await sleep(options.poll_ms ?? 5_000);
+      continue;
+    }
+    ran++;
+    await workJob(options, job, clock, sleep);
+  }
+  return { ran };
+}
+
+type Job = NonNullable<ReturnType<Ledger['claimJob']>>;
+
+async function workJob(options: WorkerOptions, job: Job, clock: () => number, sleep: (ms: number) => Promise<void>): Promise<void> {
+  const { ledger, progress } = options;
+  const run = ledger.getRun(job.run_id);
+  if (!run) {
+    ledger.setJobState(job.id, 'failed', { reason: 'its run is missing from the ledger' });
+    return;
+  }
+  let skill: Skill;
+  try {
+    skill = run.skill_commit ? loadSkillRef(`${run.skill}@${run.skill_commit}`, options.config.skills_dirs) : loadSkill(run.skill_file);
+  } catch (error) {
+    finish(options, job, 'failed', `the skill cannot be loaded: ${(error as Error).message}`);
+    return;
+  }
+  progress.info(`job ${job.id}: ${skill.name} (run ${run.id}, attempt ${job.attempts})`);
+  let result: RunResult;
+  try {
+    result = await runSkill({ config: options.config, ledger, skill, given: {}, env: options.env, progress, runId: run.id, clock, sleep });
+  } catch (error) {
+    // bad input found only now (an env var gone, a template broken by an edit): waiting will not help
+    ledger.setRunStatus(run.id, 'failed', { error: (error as Error).message });
+    finish(options, job, 'failed', (error as Error).message);
+    await notify(skill.notify, { event: 'failed', run_id: run.id, skill: skill.name, status: 'failed', output: null, problem: [(error as Error).message] });
+    return;
+  }
+
+  if (result.status === 'ok') {
+    finish(options, job, 'done', null);
+    await notifyAndWarn(options, skill, { event: 'done', run_id: run.id, skill: skill.name, status: 'ok', output: result.output });
+    return;
+  }
+  const reason = (result.problem ?? []).join(' ').replace(/\s+/g, ' ').trim() || result.status;
+  if (result.status === 'blocked') {
+    if (result.unblock_at_ms === null || result.unblock_at_ms === undefined) {
+      // blocked for good (budget, privacy, no allowed model): fail now with the reason, never wait forever
+      finish(options, job, 'failed', reason);
+      await notifyAndWarn(options, skill, { event: 'failed', run_id: run.id, skill: skill.name, status: 'blocked', output: null, problem: result.problem });
+      return;
+    }
+    ledger.setRunStatus(run.id, 'queued');
+    ledger.setJobState(job.id, 'waiting', { not_before_ms: result.unblock_at_ms, reason });
+    progress.info(`job ${job.id} waits until ${new Date(result.unblock_at_ms).toISOString()}: ${reason}`);
+    return;
+  }
+  // failed after sending: try again later with backoff, then give up and say so
+  if (job.attempts < MAX_JOB_ATTEMPTS) {
+    const wait = RETRY_BASE_MS * 2 ** Math.max(0, job.attempts - 1);
+    ledger.setRunStatus(run.id, 'queued');
+    ledger.setJobState(job.id, 'waiting', { not_before_ms: clock() + wait, reason });
+    progress.info(`job ${job.id} failed (${reason}); trying again at ${new Date(clock() + wait).toISOString()}`);
+    return;
+  }
+  finish(options, job, 'failed', reason);
+  await notifyAndWarn(options, skill, { event: 'failed', run_id: run.id, skill: skill.name, status: 'failed', output: null, problem: result.problem });
+}
+
+function finish(options: WorkerOptions, job: Job, state: 'done' | 'failed', reason: string | null): void {
+  options.ledger.setJobState(job.id, state, { reason: reason ?? undefined });
+}
+
+async function notifyAndWarn(options: WorkerOptions, skill: Skill, payload: Parameters<typeof notify>[1]): Promise<void> {
+  const problem = await notify(skill.notify, payload);
+  if (problem) options.progress.warn(`${skill.name}: ${problem}`);
+}
+
+/** A deferred run still waiting past its skill's `deadline` is reported once through notify: never silent. */
+async function reportDeadlines(options: WorkerOptions, now: number): Promise<void> {
+  for (const job of options.ledger.listJobs()) {
+    if ((job.state !== 'waiting' && job.state !== 'queued') || job.deadline_notified) continue;
+    const run = options.ledger.getRun(job.run_id);
+    if (!run) continue;
+    let skill: Skill;
+    try {
+      skill = loadSkill(run.skill_file);
+    } catch {
+      continue;
+    }
+    if (!skill.deadline || !skill.notify) continue;
+    const deadline = Date.parse(run.now_utc) + parseDuration(skill.deadline);
+    if (now < deadline) continue;
+    options.ledger.markDeadlineNotified(job.id);
+    await notifyAndWarn(options, skill, { event: 'deadline', run_id: run.id, skill: skill.name, status: 'waiting', output: null, problem: [job.reason ?? 'still waiting'] });
+  }
+}

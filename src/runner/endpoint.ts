@@ -1,0 +1,33 @@
+// Small bridges between the resolved config and the wire and ledger layers.
+import type { Config, Endpoint, ResolvedModel, ResolvedProvider } from '../types.js';
+import { DEFAULT_TIMEOUTS } from '../wire/index.js';
+
+/** Where one model of a provider entry is reached. A key is only ever paired with its own provider's base URL. */
+export function endpointFor(provider: ResolvedProvider, model: ResolvedModel, apiKey: string | undefined): Endpoint {
+  const baseUrl = provider.base_urls[model.wire];
+  if (!baseUrl) throw new Error(`provider ${provider.name} has no base URL for ${model.wire}`);
+  return {
+    provider: provider.name,
+    family: provider.family,
+    base_url: baseUrl.replace(/\/+$/, ''),
+    api_key: apiKey,
+    auth: provider.auth,
+    headers: provider.headers,
+    errors: provider.errors,
+    timeouts: DEFAULT_TIMEOUTS,
+  };
+}
+
+/** The rolling windows the ledger must count for each provider entry. */
+export function providerWindows(config: Config): Array<{ name: string; windows: number[] }> {
+  return Object.values(config.providers).map((provider) => ({
+    name: provider.name,
+    windows: (provider.limits.windows ?? []).map((window) => window.hours),
+  }));
+}
+
+/** Cost at the model's list price, USD; null when the price is unknown. */
+export function listPriceUsd(model: ResolvedModel, inputTokens: number, outputTokens: number): number | null {
+  if (!model.price) return null;
+  return (inputTokens * model.price.input + outputTokens * model.price.output) / 1_000_000;
+}

@@ -1,0 +1,198 @@
+// One LLM step: plan the candidates, then try them in order. Every request — first try, retry,
+// repair — is reserved through the ledger with the spend and quota guards inside one transaction.
+import type { Candidate, ChatMessage, ChatRequest, Config, LlmStep, Plan, Rejection, Skill, StepTraits } from '../types.js';
+import { ProviderError } from '../errors.js';
+import type { Ledger } from '../ledger/index.js';
+import { adapterFor } from '../wire/index.js';
+import { plan as planStep, admit, nextMove, blockFor, costAlarm, thinkingFor, candidateFacts } from '../router/index.js';
+import { parseStepOutput, repairMessages } from '../skills/index.js';
+import { apiKeyOf } from '../config/index.js';
+import { catalogStatus } from '../catalog/index.js';
+import { endpointFor, providerWindows, listPriceUsd } from './endpoint.js';
+import type { Progress } from './progress.js';
+import type { StepReport } from './result.js';
+
+export interface LlmStepInput {
+  config: Config;
+  ledger: Ledger;
+  skill: Skill;
+  step: LlmStep;
+  messages: ChatMessage[];
+  traits: StepTraits;
+  runId: string;
+  env: Record<string, string | undefined>;
+  use?: string;
+  progress: Progress;
+  /** stream this step's text here as it arrives */
+  onText?: (delta: string) => void;
+  clock: () => number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+export type LlmStepOutcome =
+  | { kind: 'ok'; output: unknown; report: StepReport; plan: Plan; warnings: string[] }
+  /** nothing could be sent: every candidate was rejected by a guard */
+  | { kind: 'blocked'; plan: Plan; rejections: Rejection[]; report: StepReport; warnings: string[] }
+  /** at least one request was sent and every one failed */
+  | { kind: 'failed'; plan: Plan; failures: string[]; report: StepReport; warnings: string[] };
+
+export function planFor(input: Pick<LlmStepInput, 'config' | 'ledger' | 'traits' | 'runId' | 'env' | 'use' | 'clock'>, ignoreKeys = false): Plan {
+  const now = input.clock();
+  return planStep({
+    config: input.config,
+    traits: input.traits,
+    snapshot: input.ledger.usage(providerWindows(input.config), now),
+    blocks: input.ledger.activeBlocks(now, input.runId),
+    catalog: catalogStatus(input.config, input.ledger, now),
+    env: input.env,
+    use: input.use,
+    ignoreKeys,
+  });
+}
+
+export async function runLlmStep(input: LlmStepInput): Promise<LlmStepOutcome> {
+  const { config, ledger, step, progress } = input;
+  const plan = planFor(input);
+  ledger.savePlan(input.runId, step.id, plan);
+  const report: StepReport = { id: step.id, provider: null, model: null, attempts: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0, duration_ms: 0 };
+  const rejections: Rejection[] = [...plan.rejected];
+  const failures: string[] = [];
+  const warnings: string[] = [];
+  const started = input.clock();
+
+  for (const candidate of plan.candidates) {
+    const { provider, model } = candidateFacts(config, candidate.ref);
+    progress.step(step.id, `→ ${candidate.ref} (${candidate.billing})`);
+    let messages = input.messages;
+    let repaired = false;
+    let tries = 0;
+    while (true) {
+      tries++;
+      const attempt = await attemptOnce(input, candidate, messages);
+      report.attempts += attempt.sent ? 1 : 0;
+      if (attempt.kind === 'rejected') {
+        rejections.push(attempt.rejection);
+        progress.step(step.id, `✗ ${candidate.ref} — ${attempt.rejection.guard}: ${attempt.rejection.reason}`);
+        break;
+      }
+      if (attempt.kind === 'error') {
+        const error = attempt.error;
+        failures.push(`${candidate.ref}: ${error.kind} — ${error.message}`);
+        const block = blockFor(error, { provider: provider.name, model: model.id, billing: model.billing }, input.clock(), input.runId);
+        if (block) ledger.addBlock(block);
+        const move = nextMove(error, tries, config.retry);
+        if (move.action === 'retry') {
+          progress.step(step.id, `… ${candidate.ref} ${error.kind}; retrying in ${Math.ceil(move.wait_ms / 1000)} s`);
+          await input.sleep(move.wait_ms);
+          continue;
+        }
+        progress.step(step.id, `✗ ${candidate.ref} ${error.kind}: ${error.message}`);
+        break;
+      }
+      const response = attempt.response;
+      report.input_tokens += response.input_tokens ?? 0;
+      report.output_tokens += response.output_tokens ?? 0;
+      report.cost_usd += attempt.cost_usd;
+      const alarm = costAlarm(provider, model, response.cost_usd);
+      if (alarm) {
+        ledger.addBlock(alarm);
+        const warning = `${provider.name} is ${model.billing} but reported a cost of $${response.cost_usd} for ${model.id}; ${provider.name} is blocked until you run: portai providers unblock ${provider.name}`;
+        warnings.push(warning);
+        progress.warn(warning);
+      }
+      const parsed = parseStepOutput(step, response.text);
+      if (parsed.ok) {
+        report.provider = provider.name;
+        report.model = model.id;
+        report.duration_ms = input.clock() - started;
+        return { kind: 'ok', output: parsed.value, report, plan, warnings };
+      }
+      if (repaired) {
+        failures.push(`${candidate.ref}: output still invalid after one repair — ${parsed.errors.slice(0, 2).join('; ')}`);
+        progress.step(step.id, `✗ ${candidate.ref} invalid output after repair`);
+        break;
+      }
+      repaired = true;
+      tries = 0;
+      progress.step(step.id, `… ${candidate.ref} output invalid (${parsed.errors[0]}); one repair request`);
+      messages = repairMessages(input.messages, response.text, parsed.errors);
+    }
+  }
+
+  report.duration_ms = input.clock() - started;
+  if (report.attempts === 0) return { kind: 'blocked', plan, rejections, report, warnings };
+  return { kind: 'failed', plan, failures, report, warnings };
+}
+
+type AttemptResult =
+  | { kind: 'rejected'; rejection: Rejection; sent: false }
+  | { kind: 'error'; error: ProviderError; sent: true }
+  | { kind: 'ok'; response: Awaited<ReturnType<ReturnType<typeof adapterFor>['send']>>; cost_usd: number; sent: true };
+
+async function attemptOnce(input: LlmStepInput, candidate: Candidate, messages: ChatMessage[]): Promise<AttemptResult> {
+  const { config, ledger, step, traits } = input;
+  const { provider, model } = candidateFacts(config, candidate.ref);
+  const now = input.clock();
+  const promptChars = messages.reduce((sum, message) => sum + message.content.length, 0);
+  const maxOutput = step.max_output_tokens ?? model.max_output;
+  const listWorst = listPriceUsd(model, promptChars / 4, maxOutput ?? 0);
+  const reservation = ledger.reserve(
+    {
+      run_id: input.runId,
+      step_id: step.id,
+      provider: provider.name,
+      model: model.id,
+      billing: model.billing,
+      weight: model.quota_weight ?? 1,
+      reserved_usd: model.billing === 'metered' ? (candidate.worst_usd ?? 0) : 0,
+      list_usd_reserved: listWorst ?? 0,
+      client: null,
+      now_ms: now,
+    },
+    providerWindows(config),
+    (snapshot) => admit(candidate, { config, traits: { ...traits, prompt_chars: promptChars }, snapshot, blocks: ledger.activeBlocks(now, input.runId), env: input.env, use: input.use }),
+  );
+  if ('rejected' in reservation) return { kind: 'rejected', rejection: reservation.rejected, sent: false };
+
+  const request: ChatRequest = {
+    model: model.id,
+    messages,
+    max_output_tokens: maxOutput,
+    json: step.schema ? { schema: step.schema } : undefined,
+    effort: step.effort,
+    thinking: thinkingFor(step.effort, model),
+    privacy: traits.privacy,
+    free_only: model.billing !== 'metered' && provider.family === 'openrouter',
+    stream: Boolean(input.onText),
+    onText: input.onText,
+  };
+  const endpoint = endpointFor(provider, model, apiKeyOf(provider, input.env));
+  const started = input.clock();
+  try {
+    const response = await adapterFor(model.wire).send(endpoint, request);
+    const list = listPriceUsd(model, response.input_tokens ?? promptChars / 4, response.output_tokens ?? 0);
+    const cost = response.cost_usd ?? (model.billing === 'metered' ? (list ?? 0) : 0);
+    ledger.finishAttempt(reservation.attempt_id, {
+      status: 'ok',
+      http_status: response.http_status,
+      input_tokens: response.input_tokens,
+      output_tokens: response.output_tokens,
+      cost_usd: cost,
+      list_usd: list ?? undefined,
+      duration_ms: input.clock() - started,
+      now_ms: input.clock(),
+    });
+    return { kind: 'ok', response, cost_usd: cost, sent: true };
+  } catch (caught) {
+    const error = caught instanceof ProviderError ? caught : new ProviderError({ kind: 'network', message: String((caught as Error)?.message ?? caught), provider: provider.name });
+    ledger.finishAttempt(reservation.attempt_id, {
+      status: 'error',
+      error_kind: error.kind,
+      error_message: error.message,
+      http_status: error.status,
+      duration_ms: input.clock() - started,
+      now_ms: input.clock(),
+    });
+    return { kind: 'error', error, sent: true };
+  }
+}

@@ -1,0 +1,32 @@
+import type { Plan } from '../types.js';
+
+export type RunStatus = 'ok' | 'failed' | 'blocked' | 'queued';
+
+export interface StepReport {
+  id: string;
+  /** provider entry name in the config; null for action steps and skipped steps */
+  provider: string | null;
+  model: string | null;
+  attempts: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number;
+  duration_ms: number;
+  /** set when the step did not run: 'skipped' (when: false), 'reused' (resumed from an earlier attempt of this run) */
+  note?: string;
+}
+
+export interface RunResult {
+  run_id: string | null;
+  skill: string;
+  status: RunStatus;
+  output: unknown;
+  steps: StepReport[];
+  /** plans of the LLM steps, in order (dry runs and explanations) */
+  plans: Plan[];
+  /** for a blocked run: when the earliest rejected candidate unblocks by itself, epoch ms; null = not by itself */
+  unblock_at_ms?: number | null;
+  /** the lines that explain a blocked or failed run */
+  problem?: string[];
+  warnings: string[];
+}

@@ -1,0 +1,198 @@
+// The step loop: render → (action | plan → attempts → validate/repair) → record. Steps run in order and
+// each output is visible to later steps as steps.<id>. A resumed run reuses the outputs it already has.
+import { createHash } from 'node:crypto';
+import type { Config, LlmStep, Plan, Rejection, Skill, Step, StepTraits } from '../types.js';
+import { BadInputError } from '../errors.js';
+import type { Ledger } from '../ledger/index.js';
+import { blockedSummary } from '../router/index.js';
+import { buildMessages, renderTemplate } from '../skills/index.js';
+import { prepareRun, createRunRecord, timezoneFor } from './prepare-run.js';
+import { runLlmStep, planFor } from './llm-step.js';
+import { runActionStep } from './action-step.js';
+import type { Progress } from './progress.js';
+import type { RunResult, StepReport } from './result.js';
+
+export interface RunSkillOptions {
+  config: Config;
+  ledger: Ledger;
+  skill: Skill;
+  /** the inputs as the user gave them (strings from -i, values from --input-json) */
+  given: Record<string, unknown>;
+  env: Record<string, string | undefined>;
+  progress: Progress;
+  dryRun?: boolean;
+  /** `--use provider/model` */
+  use?: string;
+  /** stream the final step's text */
+  onText?: (delta: string) => void;
+  /** continue this run (resumed or queued): finished steps are reused, inputs and time stay as they were */
+  runId?: string;
+  clock?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export async function runSkill(options: RunSkillOptions): Promise<RunResult> {
+  const { config, ledger, skill, progress } = options;
+  const clock = options.clock ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const existing = options.runId ? ledger.getRun(options.runId) : undefined;
+  if (options.runId && !existing) throw new BadInputError(`no run with id ${options.runId}`, { hint: 'see the ids with: portai runs list' });
+
+  const timezone = existing ? timezoneFor(skill, existing.inputs as Record<string, unknown>, config) : timezoneFor(skill, options.given, config);
+  const prepared = existing
+    ? { inputs: existing.inputs as Record<string, unknown>, time: { now_utc: existing.now_utc, today: existing.today, timezone } }
+    : prepareRun(skill, options.given, config, clock);
+  const { inputs, time } = prepared;
+  const privacy = skill.privacy ?? config.defaults.privacy;
+  const env = Object.fromEntries(skill.env.map((name) => [name, options.env[name] ?? '']));
+
+  const runId = options.dryRun ? 'dry-run' : existing?.id ?? createRunRecord(ledger, skill, prepared, 'running');
+  if (!options.dryRun && existing) ledger.setRunStatus(runId, 'running');
+  const reused = new Map((existing ? ledger.stepResults(runId) : []).map((row) => [row.step_id, row]));
+
+  const outputs: Record<string, unknown> = {};
+  const result: RunResult = { run_id: options.dryRun ? null : runId, skill: skill.name, status: 'ok', output: null, steps: [], plans: [], warnings: [] };
+  const lastIndex = lastLlmStepIndex(skill.steps);
+
+  for (const [index, step] of skill.steps.entries()) {
+    const context = { ...inputs, now: time.now_utc, today: time.today, env, steps: outputs };
+    const where = (field: string) => ({ file: skill.file, field: `steps[${index}].${field}` });
+    if (step.when !== undefined) {
+      const verdict = tryRender(step.when, context, where('when'), options.dryRun);
+      if (verdict !== undefined && isFalse(verdict)) {
+        outputs[step.id] = null;
+        result.steps.push(emptyReport(step.id, 'skipped'));
+        progress.step(step.id, 'skipped (when is false)');
+        continue;
+      }
+    }
+
+    if (step.kind === 'action') {
+      if (options.dryRun) {
+        progress.info(`${step.id}: ${step.action} action (runs for real; nothing is sent in a dry run)`);
+        result.steps.push(emptyReport(step.id, 'dry-run'));
+        outputs[step.id] = null;
+        continue;
+      }
+      const done = await runActionStep({ step, context, where, config, env: options.env, timezone, reused: reused.get(step.id), ledger, runId, progress, clock });
+      outputs[step.id] = done.output;
+      result.steps.push(done.report);
+      result.output = done.output;
+      continue;
+    }
+
+    const prompt = tryRender(step.prompt, context, where('prompt'), options.dryRun);
+    const system = step.system === undefined ? undefined : tryRender(step.system, context, where('system'), options.dryRun);
+    const messages = buildMessages(skill, step, prompt ?? step.prompt, system);
+    const traits = traitsOf(skill, step, privacy, messages);
+
+    if (options.dryRun) {
+      const plan = planFor({ config, ledger, traits, runId: '', env: options.env, use: options.use, clock }, true);
+      result.plans.push(plan);
+      outputs[step.id] = null;
+      result.steps.push(emptyReport(step.id, prompt === undefined ? 'dry-run (prompt needs earlier outputs)' : 'dry-run'));
+      if (plan.candidates.length === 0) markBlocked(result, plan, plan.rejected);
+      continue;
+    }
+
+    const contentHash = hashOf({ step: step.id, messages, schema: step.schema ?? null });
+    const previous = reused.get(step.id);
+    if (previous && previous.content_hash === contentHash) {
+      outputs[step.id] = previous.output;
+      result.output = previous.output;
+      result.steps.push(emptyReport(step.id, 'reused'));
+      progress.step(step.id, 'reused the output of an earlier attempt of this run');
+      continue;
+    }
+
+    const outcome = await runLlmStep({
+      config, ledger, skill, step, messages, traits, runId, env: options.env, use: options.use, progress, clock, sleep,
+      onText: index === lastIndex && !step.schema ? options.onText : undefined,
+    });
+    result.plans.push(outcome.plan);
+    result.steps.push(outcome.report);
+    result.warnings.push(...outcome.warnings);
+    if (outcome.kind === 'ok') {
+      outputs[step.id] = outcome.output;
+      result.output = outcome.output;
+      ledger.saveStepResult(runId, step.id, contentHash, outcome.output);
+      const report = outcome.report;
+      progress.step(step.id, `✓ ${report.provider}/${report.model} · ${report.input_tokens}+${report.output_tokens} tokens · $${report.cost_usd.toFixed(4)}`);
+      continue;
+    }
+    if (outcome.kind === 'blocked') {
+      requireSomeKey(outcome.rejections, step, skill);
+      markBlocked(result, outcome.plan, outcome.rejections);
+    } else {
+      result.status = 'failed';
+      result.problem = [`step ${step.id} failed on every candidate:`, ...outcome.failures.map((line) => `  ${line}`)];
+    }
+    break;
+  }
+
+  if (!options.dryRun) {
+    ledger.setRunStatus(runId, result.status, {
+      output: result.status === 'ok' ? result.output : undefined,
+      error: result.problem ? result.problem.join('\n') : null,
+    });
+  }
+  return result;
+}
+
+function markBlocked(result: RunResult, plan: Plan, rejections: Rejection[]): void {
+  result.status = 'blocked';
+  const summary = blockedSummary({ ...plan, rejected: rejections, candidates: [] });
+  result.problem = [...(result.problem ?? []), `step ${plan.step}: nothing was sent — every candidate was blocked by a guard`, ...summary];
+  const times = rejections.map((rejection) => rejection.until_ms).filter((until): until is number => typeof until === 'number');
+  const earliest = times.length > 0 ? Math.min(...times) : null;
+  result.unblock_at_ms = result.unblock_at_ms === undefined || result.unblock_at_ms === null ? earliest : earliest === null ? result.unblock_at_ms : Math.min(result.unblock_at_ms, earliest);
+}
+
+/** DESIGN.md: a step left with no candidate only because keys are unset is bad input (exit 2) naming the variable. */
+function requireSomeKey(rejections: Rejection[], step: LlmStep, skill: Skill): void {
+  if (rejections.length === 0 || !rejections.every((rejection) => rejection.guard === 'key')) return;
+  const variables = [...new Set(rejections.map((rejection) => rejection.reason.match(/\(([A-Z0-9_]+)\)/)?.[1] ?? rejection.reason))];
+  const providers = [...new Set(rejections.map((rejection) => rejection.provider))];
+  throw new BadInputError(`step ${step.id} of ${skill.name}: no provider can be used because ${variables.join(', ')} ${variables.length > 1 ? 'are' : 'is'} not set (provider ${providers.join(', ')})`, {
+    hint: `export ${variables[0]}=<your key>, or route the step to a provider whose key is set`,
+  });
+}
+
+function tryRender(template: string, context: object, where: { file: string; field: string }, dryRun?: boolean): string | undefined {
+  try {
+    return renderTemplate(template, context, where);
+  } catch (error) {
+    // In a dry run, earlier steps have no output yet; the static check already proved the names exist.
+    if (dryRun) return undefined;
+    throw error;
+  }
+}
+
+function isFalse(value: string): boolean {
+  return ['', 'false', '0', 'no', 'null', 'undefined'].includes(value.trim().toLowerCase());
+}
+
+function traitsOf(skill: Skill, step: LlmStep, privacy: StepTraits['privacy'], messages: Array<{ content: string }>): StepTraits {
+  return {
+    skill: skill.name,
+    step: step.id,
+    effort: step.effort,
+    privacy,
+    tags: [...skill.tags, ...(step.tag ? [step.tag] : [])],
+    prompt_chars: messages.reduce((sum, message) => sum + message.content.length, 0),
+    max_output_tokens: step.max_output_tokens,
+  };
+}
+
+function lastLlmStepIndex(steps: Step[]): number {
+  for (let index = steps.length - 1; index >= 0; index--) if (steps[index].kind === 'llm') return index;
+  return -1;
+}
+
+export function hashOf(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
+}
+
+function emptyReport(id: string, note: string): StepReport {
+  return { id, provider: null, model: null, attempts: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0, duration_ms: 0, note };
+}
