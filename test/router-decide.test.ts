@@ -56,6 +56,8 @@ describe('blockFor', () => {
     expect(blockFor(error({ kind: 'quota_exhausted', scope: 'model', retry_after_s: 100 }), candidate, NOON_MS, null)).toMatchObject({ scope: 'model', model: 'a:free', until_ms: NOON_MS + 100_000 });
     expect(blockFor(error({ kind: 'quota_exhausted', scope: 'provider' }), candidate, NOON_MS, null)).toMatchObject({ scope: 'provider', until_ms: NEXT_MIDNIGHT_MS });
     expect(blockFor(error({ kind: 'quota_exhausted' }), candidate, NOON_MS, null)?.scope).toBe('provider');
+    // a reset time already in the past (stale header, clock skew) falls back to the next 00:00 UTC
+    expect(blockFor(error({ kind: 'quota_exhausted', scope: 'free_pool', reset_at_ms: NOON_MS - 1000 }), candidate, NOON_MS, null)?.until_ms).toBe(NEXT_MIDNIGHT_MS);
   });
   it('payment_required blocks the provider for this run only and names the limit source', () => {
     const block = blockFor(error({ kind: 'payment_required', detail: { limit_source: 'openrouter_credits' } }), candidate, NOON_MS, 'run-7');

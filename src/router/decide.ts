@@ -68,7 +68,8 @@ export function blockFor(
       return block('model', now_ms + 24 * HOUR_MS, `${candidate.model} is gone: ${error.message}`);
     case 'quota_exhausted': {
       const scope = error.scope === 'model' || error.scope === 'free_pool' ? error.scope : 'provider';
-      const until = error.reset_at_ms ?? afterRetry(nextUtcMidnight(now_ms));
+      // a reset time already past (a clock skew, a stale header) must not lift the block at once
+      const until = error.reset_at_ms !== undefined && error.reset_at_ms > now_ms ? error.reset_at_ms : afterRetry(nextUtcMidnight(now_ms));
       return block(scope, until, `quota exhausted: ${error.message}`);
     }
     case 'payment_required': {
@@ -78,7 +79,7 @@ export function blockFor(
     }
     case 'rate_limited': {
       if (error.scope !== 'provider' && error.scope !== 'model') return null;
-      const until = error.retry_after_s !== undefined ? now_ms + error.retry_after_s * 1000 : (error.reset_at_ms ?? now_ms + 60_000);
+      const until = error.retry_after_s !== undefined ? now_ms + error.retry_after_s * 1000 : error.reset_at_ms !== undefined && error.reset_at_ms > now_ms ? error.reset_at_ms : now_ms + 60_000;
       return block(error.scope, until, `rate limited: ${error.message}`);
     }
     case 'auth':
