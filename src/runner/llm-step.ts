@@ -171,7 +171,8 @@ async function attemptOnce(input: LlmStepInput, candidate: Candidate, messages: 
   try {
     const response = await adapterFor(model.wire).send(endpoint, request);
     const list = listPriceUsd(model, response.input_tokens ?? promptChars / 4, response.output_tokens ?? 0);
-    const cost = response.cost_usd ?? (model.billing === 'metered' ? (list ?? 0) : 0);
+    // metered: never record less than the list price says, so a provider reporting 0 cannot loosen the budget
+    const cost = model.billing === 'metered' ? Math.max(response.cost_usd ?? 0, list ?? 0) : (response.cost_usd ?? 0);
     ledger.finishAttempt(reservation.attempt_id, {
       status: 'ok',
       http_status: response.http_status,
@@ -185,11 +186,15 @@ async function attemptOnce(input: LlmStepInput, candidate: Candidate, messages: 
     return { kind: 'ok', response, cost_usd: cost, sent: true };
   } catch (caught) {
     const error = caught instanceof ProviderError ? caught : new ProviderError({ kind: 'network', message: String((caught as Error)?.message ?? caught), provider: provider.name });
+    // A request refused with an HTTP error was not billed. One that failed after a 200 (mid-stream error, cut-off
+    // body) may have been: its cost stays unknown, so the worst case it reserved keeps counting against the budget.
+    const refused = error.status !== undefined && error.status !== 200;
     ledger.finishAttempt(reservation.attempt_id, {
       status: 'error',
       error_kind: error.kind,
       error_message: error.message,
       http_status: error.status,
+      cost_usd: refused ? 0 : undefined,
       duration_ms: input.clock() - started,
       now_ms: input.clock(),
     });

@@ -1,0 +1,61 @@
+// The exact client settings that put an agent behind `portai serve`.
+import type { ServeAlias } from '../types.js';
+
+export type ClientKind = 'claude' | 'hermes';
+
+/** Which aliases to name in the client's model settings: a thinking route for the main model, a light one for background work. */
+export function pickAliases(aliases: Record<string, ServeAlias>): { main?: string; small?: string } {
+  const exact = Object.entries(aliases).filter(([name]) => !/[*?]/.test(name));
+  const main = exact.find(([, alias]) => alias.effort === 'high')?.[0] ?? exact[0]?.[0];
+  const small = exact.find(([, alias]) => alias.tag === 'background' || alias.effort === 'low')?.[0] ?? main;
+  return { main, small };
+}
+
+export function printEnv(kind: ClientKind, url: string, token: string, aliases: Record<string, ServeAlias> = {}): string {
+  const origin = url.replace(/\/+$/, '').replace(/\/v1$/, '');
+  const { main, small } = pickAliases(aliases);
+  return kind === 'claude' ? claudeEnv(origin, token, main, small) : hermesConfig(origin, token, main, small);
+}
+
+function claudeEnv(origin: string, token: string, main?: string, small?: string): string {
+  const lines = [
+    '# Claude Code behind portai: paste into your shell (or the "env" block of ~/.claude/settings.json).',
+    `export ANTHROPIC_BASE_URL=${origin}`,
+    `export ANTHROPIC_AUTH_TOKEN=${token}`,
+    '# empty on purpose: a real Anthropic key must not be used next to portai',
+    'export ANTHROPIC_API_KEY=""',
+  ];
+  if (main) {
+    lines.push(`export ANTHROPIC_MODEL=${main}`, `export ANTHROPIC_DEFAULT_OPUS_MODEL=${main}`, `export ANTHROPIC_DEFAULT_SONNET_MODEL=${main}`);
+  }
+  if (small) {
+    lines.push(
+      '# background calls (titles, summaries, built-in agents); Claude Code 1.x reads ANTHROPIC_SMALL_FAST_MODEL',
+      `export ANTHROPIC_DEFAULT_HAIKU_MODEL=${small}`,
+      `export ANTHROPIC_SMALL_FAST_MODEL=${small}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Hermes's auxiliary tasks, each of which otherwise picks its own (possibly paid) provider. */
+const HERMES_AUXILIARY = ['vision', 'web_extract', 'approval', 'compression', 'session_search', 'skills_hub', 'title_generation', 'mcp'];
+
+function hermesConfig(origin: string, token: string, main?: string, small?: string): string {
+  const lines = [
+    '# ~/.hermes/config.yaml — replace the model block and add the rest.',
+    'model:',
+    '  provider: custom',
+    `  default: ${main ?? 'free'}`,
+    `  base_url: ${origin}/v1`,
+    `  api_key: ${token}`,
+    '# no hidden fallback to another provider: portai does the fallback, inside its guards',
+    'fallback_providers: []',
+    '# every auxiliary task goes through the main provider, i.e. through portai',
+    'auxiliary:',
+    ...HERMES_AUXILIARY.flatMap((task) => [`  ${task}:`, '    provider: main']),
+  ];
+  if (small && small !== main) lines.push(`# tip: set auxiliary.<task>.model: ${small} to send background tasks to the light route`);
+  lines.push('# and remove OPENROUTER_API_KEY (and any other provider key) from ~/.hermes/.env: only portai holds keys.');
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,123 @@
+// `portai serve`: an OpenAI- and Anthropic-compatible endpoint on loopback, so every agent pointed at it goes
+// through portai's routes, spend guard, quota ledger, privacy filter and fallbacks — and never holds a real key.
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../types.js';
+import type { Ledger } from '../ledger/index.js';
+import { hostAllowed, isLoopbackHost, loadOrCreateToken, originAllowed, presentedToken, tokenMatches } from './auth.js';
+import { ClientError, type ClientFormat } from './client-error.js';
+import { estimateTokens, promptCharacters } from './estimate.js';
+import { clientName, readJsonBody, sendError, sendJson } from './http-io.js';
+import { modelList } from './model-list.js';
+import { proxy, type ServeContext } from './proxy.js';
+
+export interface ServeOptions {
+  config: Config;
+  ledger: Ledger;
+  /** 0 or absent: any free port */
+  port?: number;
+  /** absent: 127.0.0.1. Anything not loopback must be asked for explicitly and is warned about. */
+  host?: string;
+  /** $PORTAI_HOME: where serve-token lives */
+  home: string;
+  env: Record<string, string | undefined>;
+  /** warnings and notices; default stderr */
+  log?: (line: string) => void;
+  clock?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface RunningServer {
+  /** origin, e.g. http://127.0.0.1:8787 (no /v1) */
+  url: string;
+  token: string;
+  close(): Promise<void>;
+}
+
+export async function startServe(options: ServeOptions): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  if (!isLoopbackHost(host)) {
+    log(`warning: portai serve is listening on ${host}, not loopback: anyone who can reach it and holds the token spends your quotas`);
+  }
+  const token = loadOrCreateToken(options.home);
+  const context: ServeContext = {
+    config: options.config,
+    ledger: options.ledger,
+    env: options.env,
+    clock: options.clock ?? Date.now,
+    sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    log,
+  };
+  let port = 0;
+  const server = http.createServer((request, response) => {
+    handle(request, response, context, token, port, host).catch((error: unknown) => {
+      log(`portai serve: ${(error as Error)?.message ?? String(error)}`);
+      if (!response.writableEnded) sendError(response, formatOf(request), new ClientError(500, 'api_error', 'portai serve failed on this request; see its log'));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost}:${port}`,
+    token,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function formatOf(request: IncomingMessage): ClientFormat {
+  return (request.url ?? '').startsWith('/v1/messages') ? 'anthropic' : 'openai';
+}
+
+async function handle(request: IncomingMessage, response: ServerResponse, context: ServeContext, token: string, port: number, host: string): Promise<void> {
+  const format = formatOf(request);
+  const path = new URL(request.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '');
+  try {
+    if (!hostAllowed(request.headers.host, port, host)) throw new ClientError(403, 'permission_error', `Host '${request.headers.host ?? ''}' is not this server; use 127.0.0.1:${port}`);
+    if (!originAllowed(request.headers.origin)) throw new ClientError(403, 'permission_error', 'requests from web pages are refused');
+    if (!tokenMatches(token, presentedToken(request.headers))) {
+      throw new ClientError(401, 'authentication_error', 'missing or wrong portai token; see `portai serve --print-env claude` for the settings');
+    }
+    const route = `${request.method} ${path}`;
+    if (route === 'GET /v1/models') return sendJson(response, 200, modelList(context.config, context.ledger, context.env, context.clock()));
+    if (route === 'POST /v1/messages/count_tokens') {
+      const body = await readJsonBody(request);
+      return sendJson(response, 200, { input_tokens: estimateTokens(promptCharacters(body)) });
+    }
+    if (route === 'POST /v1/messages' || route === 'POST /v1/chat/completions') {
+      const body = await readJsonBody(request);
+      if (!Array.isArray(body.messages)) throw new ClientError(400, 'invalid_request_error', 'messages: an array of messages is required');
+      if (format === 'anthropic' && typeof body.max_tokens !== 'number') throw new ClientError(400, 'invalid_request_error', 'max_tokens: a number is required');
+      const controller = new AbortController();
+      response.on('close', () => {
+        if (!response.writableFinished) controller.abort();
+      });
+      await proxy(context, {
+        format,
+        body,
+        clientHeaders: { anthropicVersion: headerText(request, 'anthropic-version'), anthropicBeta: headerText(request, 'anthropic-beta') },
+        client: clientName(request.headers['user-agent']),
+        response,
+        signal: controller.signal,
+      });
+      return;
+    }
+    throw new ClientError(404, 'not_found_error', `no endpoint ${route}; portai serves POST /v1/messages, POST /v1/chat/completions, POST /v1/messages/count_tokens, GET /v1/models`);
+  } catch (error) {
+    if (!(error instanceof ClientError)) throw error;
+    if (!response.writableEnded) sendError(response, format, error);
+  }
+}
+
+function headerText(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value.join(',') : value;
+}

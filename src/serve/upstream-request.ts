@@ -1,0 +1,108 @@
+// The request portai sends upstream for one candidate: the client's body passed through when the upstream speaks
+// the client's format, translated otherwise; the model replaced; the provider's guard extras added; and headers
+// built from portai's own endpoint — the client's credentials never travel on.
+import type { Effort, Endpoint, ModelFacts, Privacy, ResolvedModel, ResolvedProvider, ServeAlias } from '../types.js';
+import type { ChatRequest } from '../types.js';
+import { requestHeaders } from '../wire/request-headers.js';
+import { openrouterExtras } from '../wire/map-openrouter.js';
+import { zaiExtras } from '../wire/map-zai.js';
+import type { ClientFormat } from './client-error.js';
+import type { AnthropicRequest, OpenAIRequest } from './formats.js';
+import { translateRequest } from './translate-request.js';
+import { anthropicRequestFromOpenAI } from './translate-openai.js';
+
+/** Anthropic requires max_tokens; an OpenAI client that sends none gets this unless its alias or model says. */
+const DEFAULT_MAX_TOKENS = 4096;
+
+export type RelayMode = 'openai-pass' | 'anthropic-pass' | 'anthropic-from-openai' | 'openai-from-anthropic';
+
+export interface UpstreamRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: Record<string, unknown>;
+  mode: RelayMode;
+}
+
+export interface UpstreamInput {
+  format: ClientFormat;
+  body: Record<string, unknown>;
+  /** anthropic-version / anthropic-beta as the client sent them */
+  clientHeaders: { anthropicVersion?: string; anthropicBeta?: string };
+  provider: ResolvedProvider;
+  model: ResolvedModel;
+  endpoint: Endpoint;
+  alias: ServeAlias;
+  effort: Effort;
+  privacy: Privacy;
+  /** the model's thinking control to switch on, when the request asks for thinking */
+  thinking?: ModelFacts['thinking'];
+}
+
+export function upstreamRequest(input: UpstreamInput): UpstreamRequest {
+  const { format, model, endpoint } = input;
+  const stream = input.body.stream === true;
+  if (model.wire === 'anthropic-messages') {
+    let body: Record<string, unknown>;
+    if (format === 'anthropic') body = { ...input.body, model: model.id };
+    else {
+      const defaultMax = input.alias.max_tokens ?? model.max_output ?? DEFAULT_MAX_TOKENS;
+      body = anthropicRequestFromOpenAI(input.body as unknown as OpenAIRequest, model.id, defaultMax) as unknown as Record<string, unknown>;
+    }
+    applyFamilyExtras(body, input);
+    const extra: Record<string, string> = { 'anthropic-version': input.clientHeaders.anthropicVersion ?? '2023-06-01' };
+    if (input.clientHeaders.anthropicBeta) extra['anthropic-beta'] = input.clientHeaders.anthropicBeta;
+    const mode: RelayMode = format === 'anthropic' ? 'anthropic-pass' : 'openai-from-anthropic';
+    return { url: `${endpoint.base_url}/v1/messages`, headers: requestHeaders(endpoint, stream, extra), body, mode };
+  }
+
+  let body: Record<string, unknown>;
+  let mode: RelayMode;
+  if (format === 'anthropic') {
+    const translated = translateRequest(input.body as unknown as AnthropicRequest, model.id);
+    body = translated.body as unknown as Record<string, unknown>;
+    mode = 'anthropic-from-openai';
+  } else {
+    const client = input.body as OpenAIRequest;
+    body = { ...client, model: model.id };
+    // usage comes only in the final chunk, and only when asked: the ledger needs it
+    if (stream) body.stream_options = { ...(client.stream_options ?? {}), include_usage: true };
+    if (client.max_tokens === undefined && client.max_completion_tokens === undefined && input.alias.max_tokens !== undefined) {
+      body.max_tokens = input.alias.max_tokens;
+    }
+    mode = 'openai-pass';
+  }
+  applyFamilyExtras(body, input);
+  return { url: `${endpoint.base_url}/chat/completions`, headers: requestHeaders(endpoint, stream), body, mode };
+}
+
+/** The same provider extras a skill step gets (wire layer's mappers), merged over whatever the client sent. */
+function applyFamilyExtras(body: Record<string, unknown>, input: UpstreamInput): void {
+  // a client's own fallback list would let the upstream pick models portai never checked
+  delete body.models;
+  const request: ChatRequest = {
+    model: input.model.id,
+    messages: [],
+    effort: input.effort,
+    thinking: input.thinking,
+    privacy: input.privacy,
+    free_only: input.model.billing !== 'metered' && input.provider.family === 'openrouter',
+  };
+  if (input.provider.family === 'openrouter') {
+    const extras = openrouterExtras(request);
+    const clientProvider = isRecord(body.provider) ? body.provider : {};
+    const ours = isRecord(extras.provider) ? extras.provider : {};
+    // ours last: a client must not raise max_price or allow data collection on a private route
+    if (Object.keys(clientProvider).length || Object.keys(ours).length) body.provider = { ...clientProvider, ...ours };
+    if (extras.reasoning && body.reasoning === undefined && body.reasoning_effort === undefined) body.reasoning = extras.reasoning;
+  } else if (input.provider.family === 'zai' && input.model.wire === 'openai-chat') {
+    Object.assign(body, { ...zaiExtras(request), ...pick(body, 'thinking') });
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function pick(body: Record<string, unknown>, key: string): Record<string, unknown> {
+  return body[key] === undefined ? {} : { [key]: body[key] };
+}
