@@ -61,6 +61,11 @@ function build(): Command {
   queue.command('cancel <id>').description('cancel a queued or waiting job').action(run(() => import('./commands/queue-cancel.js')));
   program.command('worker').option('--once', 'work what is runnable now, then exit').description('work the queue and the schedules').action(run(() => import('./commands/worker.js')));
 
+  const models = program.command('models').description('model catalogs: sync and list');
+  models.command('sync [provider]').option('--json').description('refresh model catalogs; report removed, re-priced, expiring and new free models').action(run(() => import('./commands/models-sync.js')));
+  models.command('list').option('--free', 'only free models').option('--provider <name>', 'only this provider').option('--json').description('models in the stored catalogs: price, context, expiry, training').action(run(() => import('./commands/models-list.js')));
+  program.command('doctor').option('--json').description('check keys, endpoints, quotas and risky config; exit 1 when something needs action').action(run(() => import('./commands/doctor.js')));
+
   program
     .command('serve')
     .description('a local OpenAI- and Anthropic-compatible endpoint on 127.0.0.1 that routes every request through the guards')

@@ -99,12 +99,13 @@ async function workJob(options: WorkerOptions, job: Job, clock: () => number, sl
     progress.info(`job ${job.id} waits until ${new Date(result.unblock_at_ms).toISOString()}: ${reason}`);
     return;
   }
-  // failed after sending: try again later with backoff, then give up and say so
+  // failed after sending: try again when the blocks it left lift (Retry-After: exactly then), else with backoff;
+  // after MAX_JOB_ATTEMPTS give up and say so
   if (job.attempts < MAX_JOB_ATTEMPTS) {
-    const wait = RETRY_BASE_MS * 2 ** Math.max(0, job.attempts - 1);
+    const at = result.unblock_at_ms ?? clock() + RETRY_BASE_MS * 2 ** Math.max(0, job.attempts - 1);
     ledger.setRunStatus(run.id, 'queued');
-    ledger.setJobState(job.id, 'waiting', { not_before_ms: clock() + wait, reason });
-    progress.info(`job ${job.id} failed (${reason}); trying again at ${new Date(clock() + wait).toISOString()}`);
+    ledger.setJobState(job.id, 'waiting', { not_before_ms: at, reason });
+    progress.info(`job ${job.id} failed (${reason}); trying again at ${new Date(at).toISOString()}`);
     return;
   }
   finish(options, job, 'failed', reason);

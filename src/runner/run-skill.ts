@@ -126,6 +126,9 @@ export async function runSkill(options: RunSkillOptions): Promise<RunResult> {
     } else {
       result.status = 'failed';
       result.problem = [`step ${step.id} failed on every candidate:`, ...outcome.failures.map((line) => `  ${line}`)];
+      // when the failures left every candidate blocked for a while (Retry-After, a quota reset), say until when
+      const after = planFor({ config, ledger, traits, runId, env: options.env, use: options.use, clock });
+      if (after.candidates.length === 0) result.unblock_at_ms = earliestUntil(after.rejected);
     }
     break;
   }
@@ -143,9 +146,14 @@ function markBlocked(result: RunResult, plan: Plan, rejections: Rejection[]): vo
   result.status = 'blocked';
   const summary = blockedSummary({ ...plan, rejected: rejections, candidates: [] });
   result.problem = [...(result.problem ?? []), `step ${plan.step}: nothing was sent — every candidate was blocked by a guard`, ...summary];
-  const times = rejections.map((rejection) => rejection.until_ms).filter((until): until is number => typeof until === 'number');
-  const earliest = times.length > 0 ? Math.min(...times) : null;
+  const earliest = earliestUntil(rejections);
   result.unblock_at_ms = result.unblock_at_ms === undefined || result.unblock_at_ms === null ? earliest : earliest === null ? result.unblock_at_ms : Math.min(result.unblock_at_ms, earliest);
+}
+
+/** When the first of these rejections lifts by itself, epoch ms; null when none does. */
+function earliestUntil(rejections: Rejection[]): number | null {
+  const times = rejections.map((rejection) => rejection.until_ms).filter((until): until is number => typeof until === 'number');
+  return times.length > 0 ? Math.min(...times) : null;
 }
 
 /** DESIGN.md: a step left with no candidate only because keys are unset is bad input (exit 2) naming the variable. */

@@ -67,7 +67,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
 
   function route(request: RecordedRequest, response: http.ServerResponse, id: string): void {
     const pathname = request.path.split('?')[0].replace(/\/+$/, '');
-    if (request.method === 'GET' && pathname.endsWith('/models')) return sendJson(response, 200, { data: models });
+    if (request.method === 'GET' && pathname.endsWith('/models')) return sendJson(response, 200, { data: models, total_count: models.length, links: { next: null } }); // ModelsListResponse requires total_count and links
     if (request.method === 'GET' && pathname.endsWith('/key')) return sendJson(response, 200, { data: key });
     const protocol = pathname.endsWith('/chat/completions') ? 'openai-chat' : pathname.endsWith('/v1/messages') ? 'anthropic-messages' : undefined;
     if (request.method !== 'POST' || !protocol) return sendJson(response, 404, { error: { code: 404, message: `fake provider has no ${request.method} ${pathname}` } });

@@ -1,0 +1,199 @@
+// Deferred runs: the queue, the worker with an injected clock (no test sleeps for hours), resume, schedules, notify.
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeProvider, type FakeProvider } from './fake-provider/server.js';
+import { loadConfig } from '../src/config/index.js';
+import { loadSkill } from '../src/skills/index.js';
+import { openLedger, type Ledger } from '../src/ledger/index.js';
+import { deferRun, runWorker } from '../src/queue/index.js';
+import { runSkill } from '../src/runner/run-skill.js';
+import { silentProgress } from '../src/runner/progress.js';
+import type { Config } from '../src/types.js';
+
+let provider: FakeProvider;
+let dir: string;
+let ledger: Ledger;
+const env = { Q_KEY: 'k' };
+
+function writeConfig(limits: string, extra = ''): Config {
+  fs.writeFileSync(
+    path.join(dir, 'portai.yaml'),
+    `skills: ./skills
+budget: { usd_per_day: 0 }
+providers:
+  free:
+    preset: openai-compatible
+    base_url: ${provider.url}/v1
+    api_key_env: Q_KEY
+    billing: free
+    limits: ${limits}
+    models: [{ id: m1 }]
+  paid:
+    preset: openai-compatible
+    base_url: ${provider.url}/v1
+    api_key_env: Q_KEY
+    models: [{ id: pricey, price: { input: 1, output: 1 }, max_output: 100 }]
+routes:
+  - when: { skill: "costly*" }
+    use: [paid/pricey]
+  - use: [free/*]
+${extra}`,
+  );
+  return loadConfig({ env: { HOME: dir, ...env }, cwd: dir });
+}
+
+function writeSkill(name: string, body: string): string {
+  const file = path.join(dir, 'skills', `${name}.yaml`);
+  fs.writeFileSync(file, body);
+  return file;
+}
+
+const simpleSkill = (name: string, extra = '') => `name: ${name}\noutcome: A short answer.\nprivacy: public\ninputs:\n  n: { type: integer }\n${extra}steps:\n  - id: answer\n    prompt: "Item {{n}}"\n`;
+
+beforeEach(async () => {
+  provider = await startFakeProvider();
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portai-queue-'));
+  fs.mkdirSync(path.join(dir, 'skills'));
+  ledger = openLedger(path.join(dir, 'state'));
+});
+afterEach(async () => {
+  ledger.close();
+  await provider.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const EVENING = Date.parse('2026-11-26T20:00:00Z');
+const MIDNIGHT = Date.parse('2026-11-27T00:00:00Z');
+
+describe('worker', () => {
+  it('eight jobs against 5 per day: exactly 5 run today, the rest wait for 00:00 UTC and then run', async () => {
+    const config = writeConfig('{ requests_per_day: 5 }');
+    const skill = loadSkill(writeSkill('chore', simpleSkill('chore')));
+    let now = EVENING;
+    const clock = () => now;
+    const ids = Array.from({ length: 8 }, (_, index) => deferRun({ config, ledger, skill, given: { n: String(index) }, env, clock }));
+    expect(ledger.listJobs().map((job) => job.state)).toEqual(Array(8).fill('queued'));
+
+    await runWorker({ config, ledger, env, progress: silentProgress, once: true, clock, sleep: async () => {} });
+    const jobs = ledger.listJobs();
+    expect(jobs.filter((job) => job.state === 'done')).toHaveLength(5);
+    const waiting = jobs.filter((job) => job.state === 'waiting');
+    expect(waiting).toHaveLength(3);
+    for (const job of waiting) {
+      expect(job.not_before_ms).toBe(MIDNIGHT);
+      expect(job.reason).toContain('5/5 requests today');
+    }
+    expect(provider.requests).toHaveLength(5);
+    // nothing runs before midnight
+    now = MIDNIGHT - 1000;
+    await runWorker({ config, ledger, env, progress: silentProgress, once: true, clock, sleep: async () => {} });
+    expect(provider.requests).toHaveLength(5);
+    now = MIDNIGHT + 1000;
+    await runWorker({ config, ledger, env, progress: silentProgress, once: true, clock, sleep: async () => {} });
+    expect(ledger.listJobs().every((job) => job.state === 'done')).toBe(true);
+    expect(provider.requests).toHaveLength(8);
+    for (const id of ids) expect(ledger.getRun(id)?.status).toBe('ok');
+    // a run keeps the time it was created with, even when it ran after midnight
+    expect(ledger.getRun(ids[7])?.today).toBe('2026-11-26');
+  });
+
+  it('a job blocked for good (budget) fails at once with the reason instead of waiting', async () => {
+    const config = writeConfig('{}');
+    const skill = loadSkill(writeSkill('costly', simpleSkill('costly')));
+    deferRun({ config, ledger, skill, given: { n: '1' }, env });
+    await runWorker({ config, ledger, env, progress: silentProgress, once: true, sleep: async () => {} });
+    const [job] = ledger.listJobs();
+    expect(job.state).toBe('failed');
+    expect(job.reason).toContain('budget');
+    expect(provider.requests).toHaveLength(0);
+  });
+
+  it('after a Retry-After the job may run again that many seconds later', async () => {
+    const config = writeConfig('{}');
+    const skill = loadSkill(writeSkill('chore', simpleSkill('chore')));
+    let now = EVENING;
+    const clock = () => now;
+    deferRun({ config, ledger, skill, given: { n: '1' }, env, clock });
+    provider.enqueue({ status: 429, headers: { 'retry-after': '120' }, body: { error: { message: 'slow down', code: 429 } } });
+    await runWorker({ config, ledger, env, progress: silentProgress, once: true, clock, sleep: async () => {} });
+    const [job] = ledger.listJobs();
+    expect(job.state).toBe('waiting');
+    expect(job.not_before_ms).toBe(EVENING + 120_000);
+    // a moment before, it does not run
+    now = EVENING + 119_000;
+    await runWorker({ config, ledger, env, progress: silentProgress, once: true, clock, sleep: async () => {} });
+    expect(provider.requests).toHaveLength(1);
+    now = EVENING + 120_000;
+    provider.enqueue({ text: 'done now' });
+    await runWorker({ config, ledger, env, progress: silentProgress, once: true, clock, sleep: async () => {} });
+    expect(ledger.listJobs()[0].state).toBe('done');
+  });
+
+  it('notifies a webhook with the result JSON when a deferred run finishes', async () => {
+    const received: unknown[] = [];
+    const hook = http.createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => (body += chunk));
+      request.on('end', () => {
+        received.push(JSON.parse(body));
+        response.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`;
+      const config = writeConfig('{}');
+      const skill = loadSkill(writeSkill('chore', simpleSkill('chore', `notify: { webhook: "${url}" }\n`)));
+      const runId = deferRun({ config, ledger, skill, given: { n: '3' }, env });
+      provider.enqueue({ text: 'the answer' });
+      await runWorker({ config, ledger, env, progress: silentProgress, once: true, sleep: async () => {} });
+      expect(received).toEqual([{ event: 'done', run_id: runId, skill: 'chore', status: 'ok', output: 'the answer' }]);
+    } finally {
+      await new Promise((resolve) => hook.close(resolve));
+    }
+  });
+
+  it('enqueues a scheduled skill when due, once, even after several missed times', async () => {
+    const config = writeConfig('{}');
+    writeSkill('daily', simpleSkill('daily', 'schedule: { cron: "0 8 * * *", inputs: { n: 7 } }\n'));
+    let now = Date.parse('2026-11-20T07:00:00Z');
+    const clock = () => now;
+    await runWorker({ config, ledger, env, progress: silentProgress, once: true, clock, sleep: async () => {} });
+    expect(ledger.listJobs()).toHaveLength(0);
+    now = Date.parse('2026-11-23T09:00:00Z'); // three 08:00s missed while no worker ran
+    await runWorker({ config, ledger, env, progress: silentProgress, once: true, clock, sleep: async () => {} });
+    const jobs = ledger.listJobs();
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0].state).toBe('done');
+    expect(ledger.getRun(jobs[0].run_id)?.inputs).toEqual({ n: 7 });
+  });
+});
+
+describe('resume', () => {
+  it('a run that stopped at step two resumes there: step one is reused, not paid for twice', async () => {
+    const config = writeConfig('{ requests_per_day: 1 }');
+    const skill = loadSkill(
+      writeSkill('two', `name: two\noutcome: x\nprivacy: public\nsteps:\n  - id: first\n    prompt: "First"\n  - id: second\n    prompt: "Second after {{steps.first}}"\n`),
+    );
+    let now = EVENING;
+    const clock = () => now;
+    provider.enqueue({ text: 'one' });
+    const blocked = await runSkill({ config, ledger, skill, given: {}, env, progress: silentProgress, clock });
+    expect(blocked.status).toBe('blocked');
+    expect(blocked.unblock_at_ms).toBe(MIDNIGHT);
+    expect(provider.requests).toHaveLength(1);
+    now = MIDNIGHT + 1;
+    provider.enqueue({ text: 'two' });
+    const resumed = await runSkill({ config, ledger, skill, given: {}, env, progress: silentProgress, clock, runId: blocked.run_id ?? undefined });
+    expect(resumed.status).toBe('ok');
+    expect(resumed.output).toBe('two');
+    expect(resumed.steps.map((step) => step.note ?? 'sent')).toEqual(['reused', 'sent']);
+    expect(provider.requests).toHaveLength(2);
+    const second = provider.requests[1].body as { messages: Array<{ content: string }> };
+    expect(second.messages.at(-1)?.content).toBe('Second after one');
+  });
+});
