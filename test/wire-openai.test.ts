@@ -160,7 +160,7 @@ describe('catalog and key endpoints', () => {
     const models = await get(`${provider.url}/api/v1/models`, { authorization: `Bearer ${TEST_KEY}` }, DEFAULT_TIMEOUTS);
     const key = await get(`${provider.url}/api/v1/key`, {}, DEFAULT_TIMEOUTS);
     expect(models.status).toBe(200);
-    expect(models.json).toEqual({ data: [{ id: 'vendor/model-a:free', pricing: { prompt: '0', completion: '0' }, expiration_date: null }] });
+    expect(models.json).toMatchObject({ data: [{ id: 'vendor/model-a:free', pricing: { prompt: '0', completion: '0' }, expiration_date: null }] });
     expect((key.json as { data: { limit_remaining: number } }).data.limit_remaining).toBe(4.5);
     expect(provider.requests.map((request) => request.path)).toEqual(['/api/v1/models', '/api/v1/key']);
   });
