@@ -59,7 +59,7 @@ describe('usage windows', () => {
     expect(usage.in_flight).toBe(0);
     expect(ledger.usage(providers, at('11:05:00')).providers.p.in_flight).toBe(1);
     ledger.finishAttempt(first, { status: 'error', duration_ms: 5, list_usd: 0.1, now_ms: at('10:00:01') });
-    usage = ledger.usage(providers, at('16:00:00')).providers.p;
+    usage = ledger.usage(providers, at('15:59:00')).providers.p;
     // 10:00 has left the 5 h window; 11:00 has not
     expect(usage.windows[0]).toMatchObject({ requests: 1, usd: 0.25 });
   });
