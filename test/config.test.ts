@@ -219,7 +219,7 @@ describe('defaultConfigYaml', () => {
     const config = loadConfig({ env, cwd });
     expect(Object.keys(config.providers)).toEqual(['openrouter', 'zai-coding', 'opencode-go']);
     expect(config.budget.usd_per_day).toBe(0);
-    expect(Object.keys(config.serve.models)).toEqual(['free', 'think', '*haiku*', '*sonnet*']);
+    expect(Object.keys(config.serve.models)).toEqual(['free', 'think', '*haiku*', '*sonnet*', '*opus*']);
     expect(config.serve.models['*haiku*']).toEqual({ effort: 'low', tag: 'background' });
     const routed = config.routes.flatMap((route) => route.use);
     expect(routed.filter((ref) => ref.startsWith('opencode-go/'))).not.toEqual([]);

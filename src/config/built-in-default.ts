@@ -13,6 +13,7 @@ export const DEFAULT_SERVE_MODELS: Record<string, ServeAlias> = {
   think: { effort: 'high' },
   '*haiku*': { effort: 'low', tag: 'background' },
   '*sonnet*': { effort: 'high' },
+  '*opus*': { effort: 'high' },
 };
 
 export function builtInDefault(env: NodeJS.ProcessEnv, cwd: string, presets: Map<string, Preset>): Config {

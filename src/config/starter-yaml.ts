@@ -54,6 +54,7 @@ serve:
     think: { effort: high }
     "*haiku*": { effort: low, tag: background }   # Claude Code's background calls
     "*sonnet*": { effort: high }
+    "*opus*": { effort: high }
 
 # The longest a rate-limited request waits (Retry-After) before portai moves to the next candidate.
 retry: { max_wait_seconds: 30 }
