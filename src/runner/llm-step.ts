@@ -4,11 +4,13 @@ import type { Candidate, ChatMessage, ChatRequest, Config, LlmStep, Plan, Reject
 import { ProviderError } from '../errors.js';
 import type { Ledger } from '../ledger/index.js';
 import { adapterFor } from '../wire/index.js';
-import { plan as planStep, admit, nextMove, blockFor, costAlarm, thinkingFor, candidateFacts } from '../router/index.js';
+import { plan as planStep, nextMove, blockFor, costAlarm, thinkingFor, candidateFacts } from '../router/index.js';
 import { parseStepOutput, repairMessages } from '../skills/index.js';
 import { apiKeyOf } from '../config/index.js';
 import { catalogStatus } from '../catalog/index.js';
-import { endpointFor, providerWindows, listPriceUsd } from './endpoint.js';
+import { endpointFor, providerWindows } from './endpoint.js';
+import { finishAnswered, finishFailed } from './finish-attempt.js';
+import { reserveAttempt } from './reserve-attempt.js';
 import type { Progress } from './progress.js';
 import type { StepReport } from './result.js';
 
@@ -135,23 +137,7 @@ async function attemptOnce(input: LlmStepInput, candidate: Candidate, messages: 
   const now = input.clock();
   const promptChars = messages.reduce((sum, message) => sum + message.content.length, 0);
   const maxOutput = step.max_output_tokens ?? model.max_output;
-  const listWorst = listPriceUsd(model, promptChars / 4, maxOutput ?? 0);
-  const reservation = ledger.reserve(
-    {
-      run_id: input.runId,
-      step_id: step.id,
-      provider: provider.name,
-      model: model.id,
-      billing: model.billing,
-      weight: model.quota_weight ?? 1,
-      reserved_usd: model.billing === 'metered' ? (candidate.worst_usd ?? 0) : 0,
-      list_usd_reserved: listWorst ?? 0,
-      client: null,
-      now_ms: now,
-    },
-    providerWindows(config),
-    (snapshot) => admit(candidate, { config, traits: { ...traits, prompt_chars: promptChars }, snapshot, blocks: ledger.activeBlocks(now, input.runId), env: input.env, use: input.use }),
-  );
+  const reservation = reserveAttempt({ config, ledger, candidate, traits: { ...traits, prompt_chars: promptChars }, env: input.env, use: input.use, run_id: input.runId, client: null, now_ms: now });
   if ('rejected' in reservation) return { kind: 'rejected', rejection: reservation.rejected, sent: false };
 
   const request: ChatRequest = {
@@ -170,34 +156,11 @@ async function attemptOnce(input: LlmStepInput, candidate: Candidate, messages: 
   const started = input.clock();
   try {
     const response = await adapterFor(model.wire).send(endpoint, request);
-    const list = listPriceUsd(model, response.input_tokens ?? promptChars / 4, response.output_tokens ?? 0);
-    // metered: never record less than the list price says, so a provider reporting 0 cannot loosen the budget
-    const cost = model.billing === 'metered' ? Math.max(response.cost_usd ?? 0, list ?? 0) : (response.cost_usd ?? 0);
-    ledger.finishAttempt(reservation.attempt_id, {
-      status: 'ok',
-      http_status: response.http_status,
-      input_tokens: response.input_tokens,
-      output_tokens: response.output_tokens,
-      cost_usd: cost,
-      list_usd: list ?? undefined,
-      duration_ms: input.clock() - started,
-      now_ms: input.clock(),
-    });
+    const cost = finishAnswered(ledger, reservation.attempt_id, model, response, promptChars / 4, input.clock() - started, input.clock());
     return { kind: 'ok', response, cost_usd: cost, sent: true };
   } catch (caught) {
     const error = caught instanceof ProviderError ? caught : new ProviderError({ kind: 'network', message: String((caught as Error)?.message ?? caught), provider: provider.name });
-    // A request refused with an HTTP error was not billed. One that failed after a 200 (mid-stream error, cut-off
-    // body) may have been: its cost stays unknown, so the worst case it reserved keeps counting against the budget.
-    const refused = error.status !== undefined && error.status !== 200;
-    ledger.finishAttempt(reservation.attempt_id, {
-      status: 'error',
-      error_kind: error.kind,
-      error_message: error.message,
-      http_status: error.status,
-      cost_usd: refused ? 0 : undefined,
-      duration_ms: input.clock() - started,
-      now_ms: input.clock(),
-    });
+    finishFailed(ledger, reservation.attempt_id, error, input.clock() - started, input.clock());
     return { kind: 'error', error, sent: true };
   }
 }

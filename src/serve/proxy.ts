@@ -5,10 +5,12 @@ import type { ServerResponse } from 'node:http';
 import type { Config, Plan, Rejection } from '../types.js';
 import { ProviderError } from '../errors.js';
 import type { Ledger } from '../ledger/index.js';
-import { plan as planStep, admit, nextMove, blockFor, costAlarm, candidateFacts } from '../router/index.js';
+import { plan as planStep, nextMove, blockFor, costAlarm, candidateFacts } from '../router/index.js';
 import { catalogStatus } from '../catalog/index.js';
 import { apiKeyOf } from '../config/index.js';
-import { endpointFor, providerWindows, listPriceUsd } from '../runner/endpoint.js';
+import { endpointFor, providerWindows } from '../runner/endpoint.js';
+import { reserveAttempt } from '../runner/reserve-attempt.js';
+import { finishAnswered, finishFailed } from '../runner/finish-attempt.js';
 import type { ClientFormat } from './client-error.js';
 import { estimateTokens } from './estimate.js';
 import { effortForThinking } from './translate-request.js';
@@ -77,23 +79,7 @@ export async function proxy(context: ServeContext, call: ProxyCall): Promise<voi
     while (!call.signal.aborted) {
       tries++;
       const started = context.clock();
-      const listWorst = listPriceUsd(model, traits.prompt_chars / 4, traits.max_output_tokens ?? model.max_output ?? 0);
-      const reservation = ledger.reserve(
-        {
-          run_id: null,
-          step_id: traits.step,
-          provider: provider.name,
-          model: model.id,
-          billing: model.billing,
-          weight: model.quota_weight ?? 1,
-          reserved_usd: model.billing === 'metered' ? (candidate.worst_usd ?? 0) : 0,
-          list_usd_reserved: listWorst ?? 0,
-          client: call.client,
-          now_ms: started,
-        },
-        providerWindows(config),
-        (snapshot) => admit(candidate, { config, traits, snapshot, blocks: ledger.activeBlocks(started, null), env: context.env }),
-      );
+      const reservation = reserveAttempt({ config, ledger, candidate, traits, env: context.env, run_id: null, client: call.client, now_ms: started });
       if ('rejected' in reservation) {
         rejections.push(reservation.rejected);
         break;
@@ -103,18 +89,7 @@ export async function proxy(context: ServeContext, call: ProxyCall): Promise<voi
       const finishedAt = context.clock();
       if (outcome.ok) {
         const usage = outcome.usage;
-        const list = listPriceUsd(model, usage.input_tokens ?? estimatedInputTokens, usage.output_tokens ?? 0);
-        const cost = usage.cost_usd ?? (model.billing === 'metered' ? (list ?? 0) : 0);
-        ledger.finishAttempt(reservation.attempt_id, {
-          status: 'ok',
-          http_status: 200,
-          input_tokens: usage.input_tokens,
-          output_tokens: usage.output_tokens,
-          cost_usd: cost,
-          list_usd: list ?? undefined,
-          duration_ms: finishedAt - started,
-          now_ms: finishedAt,
-        });
+        finishAnswered(ledger, reservation.attempt_id, model, { ...usage, http_status: 200 }, estimatedInputTokens, finishedAt - started, finishedAt);
         const alarm = costAlarm(provider, model, usage.cost_usd);
         if (alarm) {
           ledger.addBlock(alarm);
@@ -123,14 +98,7 @@ export async function proxy(context: ServeContext, call: ProxyCall): Promise<voi
         return;
       }
       const error = outcome.error;
-      ledger.finishAttempt(reservation.attempt_id, {
-        status: 'error',
-        error_kind: error.kind,
-        error_message: error.message,
-        http_status: error.status,
-        duration_ms: finishedAt - started,
-        now_ms: finishedAt,
-      });
+      finishFailed(ledger, reservation.attempt_id, error, finishedAt - started, finishedAt);
       failures.push(error);
       const block = blockFor(error, { provider: provider.name, model: model.id, billing: model.billing }, finishedAt, null);
       if (block) ledger.addBlock(block);
