@@ -44,6 +44,9 @@ export default async function runSkillCommand(globals: GlobalOptions, name: stri
       onText: streaming ? (delta) => { streamed = true; process.stdout.write(delta); } : undefined,
     });
     if (options.dryRun) return printDryRun(result, options.json);
+    const tokens = result.steps.reduce((sum, step) => sum + step.input_tokens + step.output_tokens, 0);
+    const cost = result.steps.reduce((sum, step) => sum + step.cost_usd, 0);
+    progress.info(`${result.status} · ${tokens} tokens · $${cost.toFixed(4)} · run ${result.run_id}`);
     if (options.json) printJson(jsonResult(result));
     else if (result.status === 'ok') {
       if (streamed) process.stdout.write('\n');
