@@ -24,6 +24,8 @@ export interface RunResult {
   steps: StepReport[];
   /** plans of the LLM steps, in order (dry runs and explanations) */
   plans: Plan[];
+  /** dry runs: each LLM step's rendered prompt, or null when it needs an earlier step's output */
+  prompts?: Record<string, string | null>;
   /** for a blocked run: when the earliest rejected candidate unblocks by itself, epoch ms; null = not by itself */
   unblock_at_ms?: number | null;
   /** the lines that explain a blocked or failed run */

@@ -70,7 +70,7 @@ export async function runSkill(options: RunSkillOptions): Promise<RunResult> {
     if (step.kind === 'action') {
       if (options.dryRun) {
         progress.info(`${step.id}: ${step.action} action (runs for real; nothing is sent in a dry run)`);
-        result.steps.push(emptyReport(step.id, 'dry-run'));
+        result.steps.push(emptyReport(step.id, `${step.action} action — runs for real, so not in a dry run`));
         outputs[step.id] = null;
         continue;
       }
@@ -89,6 +89,7 @@ export async function runSkill(options: RunSkillOptions): Promise<RunResult> {
     if (options.dryRun) {
       const plan = planFor({ config, ledger, traits, runId: '', env: options.env, use: options.use, clock }, true);
       result.plans.push(plan);
+      result.prompts = { ...result.prompts, [step.id]: prompt ?? null };
       outputs[step.id] = null;
       result.steps.push(emptyReport(step.id, prompt === undefined ? 'dry-run (prompt needs earlier outputs)' : 'dry-run'));
       if (plan.candidates.length === 0) markBlocked(result, plan, plan.rejected);

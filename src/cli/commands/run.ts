@@ -79,15 +79,17 @@ export function jsonResult(result: RunResult) {
 async function printDryRun(result: RunResult, json?: boolean): Promise<number> {
   const { formatPlan } = await import('../../router/index.js');
   if (json) {
-    printJson({ skill: result.skill, status: result.status, plans: result.plans, problem: result.problem ?? null });
+    printJson({ skill: result.skill, status: result.status, plans: result.plans, prompts: result.prompts ?? {}, problem: result.problem ?? null });
   } else {
     process.stdout.write(`dry run of ${result.skill}: nothing is sent\n`);
-    for (const plan of result.plans) {
-      process.stdout.write(`\nstep ${plan.step}\n`);
-      for (const line of formatPlan(plan)) process.stdout.write(`  ${line}\n`);
+    for (const step of result.steps) {
+      const plan = result.plans.find((candidate) => candidate.step === step.id);
+      process.stdout.write(`\nstep ${step.id}${plan ? '' : `: ${step.note ?? ''}`}\n`);
+      for (const line of plan ? formatPlan(plan) : []) process.stdout.write(`  ${line}\n`);
+      const prompt = result.prompts?.[step.id];
+      if (plan && prompt === null) process.stdout.write('  prompt: (needs the output of an earlier step; rendered at run time)\n');
+      if (plan && prompt) process.stdout.write(`  prompt:\n${prompt.replace(/^/gm, '    | ')}\n`);
     }
-    const actions = result.steps.filter((step) => !result.plans.some((plan) => plan.step === step.id));
-    for (const step of actions) process.stdout.write(`\nstep ${step.id}: ${step.note ?? ''}\n`);
   }
   return result.status === 'blocked' ? 3 : 0;
 }
