@@ -1,16 +1,14 @@
 // The catalog and key bodies the fake provider serves in these tests must be what OpenRouter's
 // official OpenAPI description says GET /models and GET /key return, or the tests prove nothing.
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ajv } from '../src/ajv.js';
+import { openRouterSpecFile } from './helpers/openapi-spec.js';
 import { startFakeProvider } from './fake-provider/server.js';
 import { openRouterKey, openRouterModel } from './fake-provider/catalog-routes.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const specFile = path.resolve(repoRoot, '..', 'shared', 'reference', 'openrouter-openapi.yaml');
+const specFile = openRouterSpecFile();
 const SPEC_ID = 'https://openrouter.ai/openapi.yaml';
 const specText = fs.readFileSync(specFile, 'utf8');
 const validator = ajv();

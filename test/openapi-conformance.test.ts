@@ -1,18 +1,16 @@
 // What portai sends to OpenRouter, and what the fake provider answers in its name, must satisfy
 // OpenRouter's official OpenAPI description (../shared/reference/openrouter-openapi.yaml).
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ajv } from '../src/ajv.js';
+import { openRouterSpecFile } from './helpers/openapi-spec.js';
 import type { ChatRequest } from '../src/types.js';
 import { adapterFor, post } from '../src/wire/index.js';
 import { testEndpoint } from './fake-provider/endpoint.js';
 import { startFakeProvider } from './fake-provider/server.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const specFile = path.resolve(repoRoot, '..', 'shared', 'reference', 'openrouter-openapi.yaml');
+const specFile = openRouterSpecFile();
 const SPEC_ID = 'https://openrouter.ai/openapi.yaml';
 
 const spec = parse(fs.readFileSync(specFile, 'utf8')) as { components: { schemas: Record<string, unknown> } };
