@@ -8,7 +8,8 @@ let shared: Ajv2020 | undefined;
 
 export function ajv(): Ajv2020 {
   if (!shared) {
-    shared = new Ajv2020({ allErrors: true, strict: false, useDefaults: false });
+    // schemas are checked against the meta-schema by compileSchema (precompiled), not by a compiled-at-start-up one
+    shared = new Ajv2020({ allErrors: true, strict: false, useDefaults: false, validateSchema: false });
     addFormats(shared);
   }
   return shared;

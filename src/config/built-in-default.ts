@@ -1,8 +1,9 @@
 // The config used when no file exists (DESIGN.md "Files and environment"): a newcomer with only
 // OPENROUTER_API_KEY set can run a shipped skill at once, and nothing ever pays per token.
-import type { Config, Preset, RouteRule, ServeAlias } from '../types.js';
+import type { Config, RouteRule, ServeAlias } from '../types.js';
 import type { RawConfig, RawProvider } from './raw-config.js';
 import { resolveConfig } from './resolve-config.js';
+import type { PresetSource } from './load-presets.js';
 
 /** Never metered presets: free first, then the subscription plans, used when their key is set. */
 const FREE_PRESET = 'openrouter';
@@ -16,7 +17,7 @@ export const DEFAULT_SERVE_MODELS: Record<string, ServeAlias> = {
   '*opus*': { effort: 'high' },
 };
 
-export function builtInDefault(env: NodeJS.ProcessEnv, cwd: string, presets: Map<string, Preset>): Config {
+export function builtInDefault(env: NodeJS.ProcessEnv, cwd: string, presets: PresetSource): Config {
   // OpenRouter is always there, key or not, so a missing key is reported by name when a step needs it.
   const providers: Record<string, RawProvider> = {};
   if (presets.has(FREE_PRESET)) providers[FREE_PRESET] = { preset: FREE_PRESET };

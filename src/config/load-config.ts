@@ -7,13 +7,13 @@ import { parseYaml } from '../load-yaml.js';
 import type { Config } from '../types.js';
 import { builtInDefault } from './built-in-default.js';
 import { findConfigFile, homeOf, type FindConfigOptions } from './find-config-file.js';
-import { loadPresets, shippedPresetsDir, userPresetsDir } from './load-presets.js';
+import { presetShelf, shippedPresetsDir, userPresetsDir } from './load-presets.js';
 import type { RawConfig } from './raw-config.js';
 import { resolveConfig } from './resolve-config.js';
 import { configValidator } from './schemas.js';
 
 export function loadConfig(options: FindConfigOptions): Config {
-  const presets = loadPresets([shippedPresetsDir(), userPresetsDir(homeOf(options.env))]);
+  const presets = presetShelf([shippedPresetsDir(), userPresetsDir(homeOf(options.env))]);
   const file = findConfigFile(options);
   if (file === null) return builtInDefault(options.env, options.cwd, presets);
   const text = readText(file);

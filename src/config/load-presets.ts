@@ -17,6 +17,33 @@ export function userPresetsDir(home: string = os.homedir()): string {
   return path.join(home, '.config', 'portai', 'providers');
 }
 
+/** What the config resolver needs of the presets; a Map of loaded presets is one. */
+export interface PresetSource {
+  get(name: string): Preset | undefined;
+  has(name: string): boolean;
+  keys(): IterableIterator<string>;
+}
+
+/**
+ * Presets read on demand: a command pays only for the preset files its config names (each parse and check
+ * costs start-up time). Later folders win on a name clash, as in loadPresets.
+ */
+export function presetShelf(dirs: string[] = [shippedPresetsDir(), userPresetsDir()]): PresetSource {
+  const files = new Map<string, string>();
+  for (const dir of dirs) for (const file of presetFilesIn(dir)) files.set(path.basename(file).replace(/\.ya?ml$/, ''), file);
+  const loaded = new Map<string, Preset>();
+  return {
+    get(name) {
+      const file = files.get(name);
+      if (!file) return undefined;
+      if (!loaded.has(name)) loaded.set(name, loadPresetFile(file));
+      return loaded.get(name);
+    },
+    has: (name) => files.has(name),
+    keys: () => files.keys(),
+  };
+}
+
 export function loadPresets(dirs: string[] = [shippedPresetsDir(), userPresetsDir()]): Map<string, Preset> {
   const presets = new Map<string, Preset>();
   for (const dir of dirs) {

@@ -8,6 +8,7 @@ import { expandHome } from './find-config-file.js';
 import { packageRoot } from './package-root.js';
 import type { PlaceOf, RawConfig } from './raw-config.js';
 import { resolveProvider } from './resolve-provider.js';
+import type { PresetSource } from './load-presets.js';
 
 export interface ResolveSource {
   /** the file it came from; null for the built-in default */
@@ -20,7 +21,7 @@ export interface ResolveSource {
 
 const DEFAULT_MAX_WAIT_SECONDS = 30;
 
-export function resolveConfig(raw: RawConfig, presets: Map<string, Preset>, source: ResolveSource): Config {
+export function resolveConfig(raw: RawConfig, presets: PresetSource, source: ResolveSource): Config {
   const fail = (message: string, fieldPath: Array<string | number>, field: string, hint: string): never => {
     throw new BadInputError(message, { place: { file: source.file ?? undefined, field, ...source.placeOf(fieldPath) }, hint });
   };

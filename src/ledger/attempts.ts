@@ -1,6 +1,6 @@
 // Every request sent is an attempt, reserved before it is sent and finished when it returns.
 // Usage is counted from here; failed attempts count too (OpenRouter counts them).
-import { ulid } from 'ulidx';
+import { newId as ulid } from './ids.js';
 import type { Billing, ErrorKind, ProviderUsage, UsageSnapshot } from '../types.js';
 import { type Db, iso } from './db.js';
 
@@ -74,15 +74,15 @@ export function usage(db: Db, providers: ProviderWindows[], now: number): UsageS
   const dayStart = startOfUtcDay(now);
   const snapshot: UsageSnapshot = { now_ms: now, providers: {}, metered_usd_today: 0 };
   for (const provider of providers) snapshot.providers[provider.name] = providerUsage(db, provider, now, dayStart);
+  // every reported cost is real money, a "free" one too (that raises the cost alarm); a metered request still in
+  // flight counts at its reserved worst case
   const spent = db
     .statement(
       `SELECT COALESCE(SUM(CASE WHEN billing = 'metered' THEN COALESCE(cost_usd, reserved_usd) ELSE COALESCE(cost_usd, 0) END), 0) AS usd
-       FROM attempts WHERE billing = ? AND started_ms >= ?`,
+       FROM attempts WHERE started_ms >= ?`,
     )
-    .get('metered', dayStart) as { usd: number };
-  // a "free" or subscription request that reported a cost was real money too: count it against the budget
-  const surprise = db.statement('SELECT COALESCE(SUM(cost_usd), 0) AS usd FROM attempts WHERE billing != ? AND started_ms >= ? AND cost_usd > 0').get('metered', dayStart) as { usd: number };
-  snapshot.metered_usd_today = spent.usd + surprise.usd;
+    .get(dayStart) as { usd: number };
+  snapshot.metered_usd_today = spent.usd;
   return snapshot;
 }
 

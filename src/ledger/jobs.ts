@@ -1,6 +1,6 @@
 // The durable queue of deferred runs. A job is leased to one worker at a time; a lease whose owner process is gone
 // (same host) or whose time ran out is taken over, so a killed worker loses nothing.
-import { ulid } from 'ulidx';
+import { newId as ulid } from './ids.js';
 import { type Db, iso } from './db.js';
 
 export type JobState = 'queued' | 'running' | 'waiting' | 'done' | 'failed' | 'cancelled';

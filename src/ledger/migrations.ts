@@ -131,6 +131,19 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    // Covering indexes: the quota and budget checks read only these columns, so SQLite answers them from the
+    // index alone, and the whole-ledger size stops mattering (the day's budget check no longer scans the table).
+    name: '005_usage_covering_indexes',
+    up(db) {
+      db.exec(`
+        DROP INDEX attempts_provider_time;
+        DROP INDEX attempts_billing_time;
+        CREATE INDEX attempts_provider_usage ON attempts (provider, started_ms, weight, status, billing, cost_usd, reserved_usd, list_usd, list_usd_reserved);
+        CREATE INDEX attempts_time_spend ON attempts (started_ms, billing, cost_usd, reserved_usd);
+      `);
+    },
+  },
 ];
 
 export function migrate(db: Database.Database): void {

@@ -1,5 +1,5 @@
 // Runs, the plans of their steps, and the outputs of finished steps (reused on resume; failures are never stored).
-import { ulid } from 'ulidx';
+import { newId as ulid } from './ids.js';
 import type { Plan } from '../types.js';
 import { type Db, iso, parseJson } from './db.js';
 

@@ -2,7 +2,6 @@
 import type { ActionStep, Config } from '../types.js';
 import type { Ledger } from '../ledger/index.js';
 import { renderTemplate } from '../skills/index.js';
-import { runAction } from '../actions/index.js';
 import type { Progress } from './progress.js';
 import type { StepReport } from './result.js';
 import { hashOf } from './run-skill.js';
@@ -32,6 +31,8 @@ export async function runActionStep(input: ActionStepInput): Promise<{ output: u
   }
   const started = input.clock();
   progress.step(step.id, `${step.action} action…`);
+  // loaded on first use: the calendar and HTTP libraries cost start-up time most commands do not need
+  const { runAction } = await import('../actions/index.js');
   const output = await runAction(step.action, spec, { config: input.config, env: input.env, timezone: input.timezone });
   report.duration_ms = input.clock() - started;
   input.ledger.saveStepResult(input.runId, step.id, contentHash, output);

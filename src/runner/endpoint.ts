@@ -1,6 +1,7 @@
 // Small bridges between the resolved config and the wire and ledger layers.
 import type { Config, Endpoint, ResolvedModel, ResolvedProvider } from '../types.js';
-import { DEFAULT_TIMEOUTS } from '../wire/index.js';
+// the constant alone: loading the wire layer (undici) is left to the commands that send requests
+import { DEFAULT_TIMEOUTS } from '../wire/timeouts.js';
 
 /** Where one model of a provider entry is reached. A key is only ever paired with its own provider's base URL. */
 export function endpointFor(provider: ResolvedProvider, model: ResolvedModel, apiKey: string | undefined): Endpoint {

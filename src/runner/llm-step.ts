@@ -1,13 +1,13 @@
 // One LLM step: plan the candidates, then try them in order. Every request — first try, retry,
 // repair — is reserved through the ledger with the spend and quota guards inside one transaction.
-import type { Candidate, ChatMessage, ChatRequest, Config, LlmStep, Plan, Rejection, Skill, StepTraits } from '../types.js';
+import type { Candidate, ChatMessage, ChatRequest, ChatResponse, Config, LlmStep, Plan, Rejection, Skill, StepTraits } from '../types.js';
 import { ProviderError } from '../errors.js';
 import type { Ledger } from '../ledger/index.js';
-import { adapterFor } from '../wire/index.js';
 import { plan as planStep, nextMove, blockFor, costAlarm, thinkingFor, candidateFacts } from '../router/index.js';
 import { parseStepOutput, repairMessages } from '../skills/index.js';
 import { apiKeyOf } from '../config/index.js';
-import { catalogStatus } from '../catalog/index.js';
+// the status reader alone: the catalog's sync code brings the HTTP client
+import { catalogStatus } from '../catalog/status.js';
 import { endpointFor, providerWindows } from './endpoint.js';
 import { finishAnswered, finishFailed } from './finish-attempt.js';
 import { reserveAttempt } from './reserve-attempt.js';
@@ -129,7 +129,7 @@ export async function runLlmStep(input: LlmStepInput): Promise<LlmStepOutcome> {
 type AttemptResult =
   | { kind: 'rejected'; rejection: Rejection; sent: false }
   | { kind: 'error'; error: ProviderError; sent: true }
-  | { kind: 'ok'; response: Awaited<ReturnType<ReturnType<typeof adapterFor>['send']>>; cost_usd: number; sent: true };
+  | { kind: 'ok'; response: ChatResponse; cost_usd: number; sent: true };
 
 async function attemptOnce(input: LlmStepInput, candidate: Candidate, messages: ChatMessage[]): Promise<AttemptResult> {
   const { config, ledger, step, traits } = input;
@@ -155,6 +155,8 @@ async function attemptOnce(input: LlmStepInput, candidate: Candidate, messages: 
   const endpoint = endpointFor(provider, model, apiKeyOf(provider, input.env));
   const started = input.clock();
   try {
+    // loaded on first use: a dry run never pays for the HTTP client
+    const { adapterFor } = await import('../wire/index.js');
     const response = await adapterFor(model.wire).send(endpoint, request);
     const cost = finishAnswered(ledger, reservation.attempt_id, model, response, promptChars / 4, input.clock() - started, input.clock());
     return { kind: 'ok', response, cost_usd: cost, sent: true };

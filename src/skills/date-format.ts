@@ -16,32 +16,44 @@ export function formatDate(value: string | Date, pattern: string, timeZone: stri
   return pattern.replace(TOKEN, (token) => (token.startsWith("'") ? token.slice(1, -1) : parts[token] ?? token));
 }
 
+// Building an Intl.DateTimeFormat costs far more than using one: keep one per zone and option set.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let cached = formatters.get(key);
+  if (!cached) {
+    cached = new Intl.DateTimeFormat(locale, options);
+    formatters.set(key, cached);
+  }
+  return cached;
+}
+
 function partsOf(date: Date, timeZone: string): Record<string, string> {
-  const numeric = new Intl.DateTimeFormat('en-GB', {
+  const numeric = formatter('en-GB', {
     timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
   }).formatToParts(date);
   const get = (type: string) => numeric.find((part) => part.type === type)?.value ?? '';
-  const named = (options: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat('en-GB', { timeZone, ...options }).format(date);
+  const named = (options: Intl.DateTimeFormatOptions) => formatter('en-GB', { timeZone, ...options }).format(date);
   return {
     yyyy: get('year'),
     MM: get('month'),
     M: String(Number(get('month'))),
-    MMM: named({ month: 'short' }),
-    MMMM: named({ month: 'long' }),
+    get MMM() { return named({ month: 'short' }); },
+    get MMMM() { return named({ month: 'long' }); },
     dd: get('day'),
     d: String(Number(get('day'))),
-    EEE: named({ weekday: 'short' }),
-    EEEE: named({ weekday: 'long' }),
+    get EEE() { return named({ weekday: 'short' }); },
+    get EEEE() { return named({ weekday: 'long' }); },
     HH: get('hour'),
     mm: get('minute'),
     ss: get('second'),
-    XXX: offsetOf(date, timeZone),
+    get XXX() { return offsetOf(date, timeZone); },
   };
 }
 
 /** "+01:00"; "+00:00" at UTC (never "Z", to match the examples prompts give models). */
 function offsetOf(date: Date, timeZone: string): string {
-  const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' })
+  const name = formatter('en-US', { timeZone, timeZoneName: 'longOffset' })
     .formatToParts(date)
     .find((part) => part.type === 'timeZoneName')?.value ?? 'GMT';
   const offset = name.replace('GMT', '');
@@ -51,7 +63,7 @@ function offsetOf(date: Date, timeZone: string): string {
 /** Throws a BadInputError unless Intl knows the zone. */
 export function checkTimeZone(timeZone: string, where: string): void {
   try {
-    new Intl.DateTimeFormat('en-GB', { timeZone });
+    formatter('en-GB', { timeZone });
   } catch {
     throw new BadInputError(`${where}: unknown time zone '${timeZone}'`, { hint: 'use an IANA name such as Europe/London or UTC' });
   }

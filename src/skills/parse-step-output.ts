@@ -1,7 +1,7 @@
 // A step's reply → its output. Text steps give the trimmed text; schema steps give one JSON value
 // that validates, or readable error lines for the repair request.
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { ajv } from '../ajv.js';
+import { compileSchema } from '../schema-validators.js';
 import type { LlmStep } from '../types.js';
 import { extractJson } from './extract-json.js';
 
@@ -23,7 +23,7 @@ function validatorFor(schema: object): ValidateFunction {
   const key = JSON.stringify(schema);
   let validator = validators.get(key);
   if (!validator) {
-    validator = ajv().compile(schema);
+    validator = compileSchema(schema);
     validators.set(key, validator);
   }
   return validator;

@@ -1,7 +1,7 @@
 // Given inputs → the run's inputs: reject unknown names, coerce strings to the declared type, apply
 // defaults (a default may be a template over now, today and other inputs), then validate with ajv.
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { ajv } from '../ajv.js';
+import { compileSchema } from '../schema-validators.js';
 import { BadInputError } from '../errors.js';
 import type { JsonSchema, Skill } from '../types.js';
 import { renderTemplate } from './render.js';
@@ -94,7 +94,7 @@ function validate(skill: Skill, values: Record<string, unknown>): void {
   const key = JSON.stringify(schema);
   let validator = validators.get(key);
   if (!validator) {
-    validator = ajv().compile(schema);
+    validator = compileSchema(schema);
     validators.set(key, validator);
   }
   if (validator(values)) return;

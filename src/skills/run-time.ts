@@ -13,6 +13,9 @@ export function runTime(now: Date, timezone: string): RunTime {
   return { now_utc: now.toISOString(), today: formatDate(now, 'yyyy-MM-dd', timezone), timezone };
 }
 
+let system: string | undefined;
+
 export function systemTimezone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  system ??= Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  return system;
 }

@@ -1,7 +1,7 @@
 // Checks the schema cannot express: one kind per step, unique step ids, step schemas that compile,
 // input names that do not hide the built-ins, schedule inputs that exist. Each error points at its line.
 import { BadInputError } from '../errors.js';
-import { ajv } from '../ajv.js';
+import { compileSchema } from '../schema-validators.js';
 import { fieldName } from '../load-yaml.js';
 import type { PlaceOf } from './static-check.js';
 import { ACTIONS, LLM_ONLY_FIELDS, type RawSkill } from './raw-skill.js';
@@ -36,7 +36,7 @@ export function semanticChecks(file: string, raw: RawSkill, placeOf: PlaceOf): v
     }
     if (step.schema) {
       try {
-        ajv().compile(step.schema);
+        compileSchema(step.schema);
       } catch (error) {
         fail(['steps', index, 'schema'], `the output schema of step '${step.id}' is not a valid JSON Schema: ${(error as Error).message}`, 'fix the schema (see json-schema.org)');
       }

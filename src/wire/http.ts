@@ -3,7 +3,9 @@
 import { Agent, request } from 'undici';
 import type { Timeouts } from '../types.js';
 
-export const DEFAULT_TIMEOUTS: Timeouts = { connect_ms: 10_000, first_byte_ms: 120_000, idle_ms: 60_000 };
+import { DEFAULT_TIMEOUTS } from './timeouts.js';
+
+export { DEFAULT_TIMEOUTS };
 
 // The connect timeout is an Agent setting in undici, not a request one: one Agent per distinct value
 // (in practice one or two per process).

@@ -1,0 +1,207 @@
+// portai benchmarks: `npm run bench` (builds first). Every figure is a ratio or a difference against a baseline
+// measured in the same run on the same machine. Writes bench/results.json. Not part of `npm test`.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Agent, request } from 'undici';
+import { startLoopback } from './loopback.mjs';
+import { percentile, median, formatMs } from './stats.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = (file) => path.join(root, 'dist', file);
+const { adapterFor, DEFAULT_TIMEOUTS } = await import(dist('wire/index.js'));
+const { loadConfig } = await import(dist('config/index.js'));
+const { loadSkill } = await import(dist('skills/index.js'));
+const { openLedger } = await import(dist('ledger/index.js'));
+const { runSkill } = await import(dist('runner/run-skill.js'));
+const { silentProgress } = await import(dist('runner/progress.js'));
+const { reserveAttempt } = await import(dist('runner/reserve-attempt.js'));
+const { candidateFacts } = await import(dist('router/index.js'));
+
+const results = { machine: `${os.cpus()[0]?.model ?? 'unknown cpu'} × ${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`, date: new Date().toISOString(), figures: {} };
+const rows = [];
+const report = (name, value, target, met, detail) => {
+  results.figures[name] = { value, target, met, detail };
+  rows.push([name, value, target, met ? 'yes' : 'NO', detail]);
+  process.stderr.write(`  ${name}: ${value} (${detail})\n`);
+};
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'portai-bench-'));
+const server = await startLoopback();
+const KEY = 'sk-bench-not-a-real-key';
+fs.mkdirSync(path.join(work, 'skills'));
+fs.writeFileSync(
+  path.join(work, 'portai.yaml'),
+  `skills: ./skills\nproviders:\n  local:\n    preset: openai-compatible\n    base_url: ${server.url}/v1\n    api_key_env: BENCH_KEY\n    billing: free\n    limits: { requests_per_minute: 100000000, requests_per_day: 100000000, windows: [ { hours: 5, requests: 100000000 } ] }\n    models: [{ id: bench-model, context: 32000 }]\nroutes:\n  - use: [local/*]\n`,
+);
+const step = (id, prompt) => `  - id: ${id}\n    prompt: "${prompt}"\n`;
+fs.writeFileSync(path.join(work, 'skills', 'one.yaml'), `name: one\noutcome: A short answer.\nprivacy: public\ninputs:\n  n: { type: integer }\nsteps:\n${step('a', 'Question {{n}}')}`);
+fs.writeFileSync(path.join(work, 'skills', 'three.yaml'), `name: three\noutcome: A short answer.\nprivacy: public\ninputs:\n  n: { type: integer }\nsteps:\n${step('a', 'Question {{n}}')}${step('b', 'Then {{steps.a}}')}${step('c', 'Finally {{steps.b}}')}`);
+const env = { HOME: work, BENCH_KEY: KEY };
+const config = loadConfig({ env, cwd: work });
+const skill = loadSkill(path.join(work, 'skills', 'one.yaml'));
+const ledger = openLedger(path.join(work, 'state'));
+
+const body = JSON.stringify({ model: 'bench-model', messages: [{ role: 'system', content: 'The desired outcome of this task: A short answer.' }, { role: 'user', content: 'Question 1' }], max_tokens: 4096 });
+const agent = new Agent({ keepAliveTimeout: 60_000, connect: { timeout: 10_000 } });
+async function bare() {
+  const response = await request(`${server.url}/v1/chat/completions`, { method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body });
+  const json = await response.body.json();
+  if (!json.choices) throw new Error('bad loopback answer');
+}
+const endpoint = { provider: 'local', family: 'generic', base_url: `${server.url}/v1`, api_key: KEY, auth: 'bearer', headers: {}, errors: [], timeouts: DEFAULT_TIMEOUTS };
+const wireRequest = { model: 'bench-model', messages: [{ role: 'system', content: 'The desired outcome of this task: A short answer.' }, { role: 'user', content: 'Question 1' }], effort: 'low', privacy: 'public', free_only: false };
+const viaWire = () => adapterFor('openai-chat').send(endpoint, wireRequest);
+let counter = 0;
+const viaRunner = () => runSkill({ config, ledger, skill, given: { n: String(counter++) }, env, progress: silentProgress });
+
+async function timeEach(count, fn) {
+  const times = [];
+  for (let index = 0; index < count; index++) {
+    const start = process.hrtime.bigint();
+    await fn();
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return times;
+}
+
+/** Interleave the two so drift (CPU frequency, GC) hits both alike. */
+async function paired(count, baseline, subject) {
+  const a = [];
+  const b = [];
+  for (let round = 0; round < 10; round++) {
+    a.push(...(await timeEach(count / 10, baseline)));
+    b.push(...(await timeEach(count / 10, subject)));
+  }
+  return { baseline: a, subject: b };
+}
+
+process.stderr.write('warming up…\n');
+await timeEach(200, bare);
+await timeEach(200, viaWire);
+await timeEach(100, viaRunner);
+
+process.stderr.write('dispatch overhead (wire layer vs bare undici), 2,000 sequential requests each\n');
+{
+  const { baseline, subject } = await paired(2000, bare, viaWire);
+  const p50 = percentile(subject, 50) - percentile(baseline, 50);
+  const p99 = percentile(subject, 99) - percentile(baseline, 99);
+  report('dispatch overhead p50', formatMs(p50), '≤ 0.3 ms', p50 <= 0.3, `bare p50 ${formatMs(percentile(baseline, 50))}, p99 added ${formatMs(p99)}`);
+}
+
+process.stderr.write('full path overhead (runner: render, plan, guards, ledger writes) vs bare undici, 1,000 runs\n');
+{
+  const { baseline, subject } = await paired(1000, bare, viaRunner);
+  const p50 = percentile(subject, 50) - percentile(baseline, 50);
+  report('full path overhead p50', formatMs(p50), '≤ 1 ms', p50 <= 1, `bare p50 ${formatMs(percentile(baseline, 50))}, runner p50 ${formatMs(percentile(subject, 50))}, p99 added ${formatMs(percentile(subject, 99) - percentile(baseline, 99))}`);
+}
+
+process.stderr.write('throughput: 64 in flight, 1,280 requests, loopback answering after 5 ms\n');
+{
+  server.setDelay(5);
+  const inFlight = async (total, fn) => {
+    let next = 0;
+    const start = performance.now();
+    await Promise.all(Array.from({ length: 64 }, async () => { while (next++ < total) await fn(); }));
+    return total / ((performance.now() - start) / 1000);
+  };
+  await inFlight(256, bare);
+  await inFlight(256, viaRunner);
+  const bareRate = await inFlight(1280, bare);
+  const runnerRate = await inFlight(1280, viaRunner);
+  const ratio = runnerRate / bareRate;
+  report('throughput ratio (64 in flight)', ratio.toFixed(2), '≥ 0.8', ratio >= 0.8, `bare ${bareRate.toFixed(0)} req/s, full path ${runnerRate.toFixed(0)} req/s`);
+  server.setDelay(0);
+}
+
+process.stderr.write('cold start, median of 15 runs each\n');
+{
+  const childEnv = { ...process.env, HOME: work, PORTAI_HOME: path.join(work, 'cold-state'), BENCH_KEY: KEY, NO_COLOR: '1' };
+  const timed = (args) => {
+    const times = [];
+    for (let index = 0; index < 15; index++) {
+      const start = performance.now();
+      const child = spawnSync(process.execPath, args, { cwd: work, env: childEnv, encoding: 'utf8' });
+      times.push(performance.now() - start);
+      if (child.status !== 0) throw new Error(`${args.join(' ')} exited ${child.status}: ${child.stderr}`);
+    }
+    return median(times);
+  };
+  const nodeOnly = timed(['-e', '0']);
+  const version = timed([dist('cli/main.js'), '--version']);
+  const dryRun = timed([dist('cli/main.js'), 'run', 'skill', 'one', '-i', 'n=1', '--dry-run']);
+  report('cold start --version', `${(version / nodeOnly).toFixed(2)}×`, '≤ 2×', version / nodeOnly <= 2, `node -e 0 ${formatMs(nodeOnly)}, portai --version ${formatMs(version)}`);
+  report('cold start run --dry-run', `${(dryRun / nodeOnly).toFixed(2)}×`, '≤ 4×', dryRun / nodeOnly <= 4, `portai run skill one --dry-run ${formatMs(dryRun)}`);
+}
+
+process.stderr.write('ledger scale: quota check + reservation with 1,000 and with 100,000 attempts recorded\n');
+{
+  const candidate = { ref: 'local/bench-model', provider: 'local', model: 'bench-model', billing: 'free', worst_usd: 0, expected_usd: 0 };
+  candidateFacts(config, candidate.ref);
+  const traits = { skill: 'one', step: 'a', effort: 'low', privacy: 'public', tags: [], prompt_chars: 80 };
+  const measure = (scaleLedger) => {
+    const times = [];
+    for (let index = 0; index < 1000; index++) {
+      const start = process.hrtime.bigint();
+      const reservation = reserveAttempt({ config, ledger: scaleLedger, candidate, traits, env, run_id: null, client: null, now_ms: Date.now() });
+      times.push(Number(process.hrtime.bigint() - start) / 1e6);
+      if (!('attempt_id' in reservation)) throw new Error(`refused: ${JSON.stringify(reservation)}`);
+    }
+    return median(times);
+  };
+  const fill = (scaleLedger, count) => {
+    const insert = scaleLedger.db.sqlite.prepare(
+      `INSERT INTO attempts (id, provider, model, billing, status, weight, reserved_usd, list_usd_reserved, cost_usd, started_utc, started_ms)
+       VALUES (?, ?, 'bench-model', ?, 'ok', 1, 0, 0, 0, ?, ?)`,
+    );
+    const now = Date.now();
+    scaleLedger.db.sqlite.transaction(() => {
+      for (let index = 0; index < count; index++) {
+        // spread over 30 days and five providers; the benchmarked provider gets a fifth
+        const at = now - Math.floor((index / count) * 30 * 86_400_000);
+        insert.run(`bench${String(index).padStart(9, '0')}`, ['local', 'a', 'b', 'c', 'd'][index % 5], index % 3 === 0 ? 'metered' : 'free', new Date(at).toISOString(), at);
+      }
+    })();
+  };
+  const small = openLedger(path.join(work, 'scale-small'));
+  const large = openLedger(path.join(work, 'scale-large'));
+  fill(small, 1_000);
+  fill(large, 100_000);
+  measure(small);
+  const smallMedian = measure(small);
+  const largeMedian = measure(large);
+  report('ledger check + reserve (100k attempts)', formatMs(largeMedian), '< 0.5 ms', largeMedian < 0.5, `with 1k attempts ${formatMs(smallMedian)} (ratio ${(largeMedian / smallMedian).toFixed(2)})`);
+  small.close();
+  large.close();
+}
+
+process.stderr.write('memory: peak RSS of a three-step skill run\n');
+{
+  const script = `
+    const [{ loadConfig }, { loadSkill }, { openLedger }, { runSkill }, { silentProgress }] = await Promise.all([
+      import(${JSON.stringify(dist('config/index.js'))}), import(${JSON.stringify(dist('skills/index.js'))}), import(${JSON.stringify(dist('ledger/index.js'))}),
+      import(${JSON.stringify(dist('runner/run-skill.js'))}), import(${JSON.stringify(dist('runner/progress.js'))})]);
+    const env = { HOME: ${JSON.stringify(work)}, BENCH_KEY: 'k' };
+    const config = loadConfig({ env, cwd: ${JSON.stringify(work)} });
+    const ledger = openLedger(${JSON.stringify(path.join(work, 'mem-state'))});
+    const result = await runSkill({ config, ledger, skill: loadSkill(${JSON.stringify(path.join(work, 'skills', 'three.yaml'))}), given: { n: '1' }, env, progress: silentProgress });
+    if (result.status !== 'ok') throw new Error(result.status);
+    console.log(process.resourceUsage().maxRSS);`;
+  const rss = (args) => Number(spawnSync(process.execPath, args, { encoding: 'utf8' }).stdout.trim()) / 1024;
+  const baseline = rss(['--input-type=module', '-e', 'console.log(process.resourceUsage().maxRSS)']);
+  const peak = rss(['--input-type=module', '-e', script]);
+  report('peak RSS, three-step run', `${peak.toFixed(0)} MB`, '< 120 MB', peak < 120, `node -e baseline ${baseline.toFixed(0)} MB (+${(peak - baseline).toFixed(0)} MB)`);
+}
+
+ledger.close();
+await agent.close();
+await server.close();
+fs.rmSync(work, { recursive: true, force: true });
+
+const widths = [0, 1, 2, 3, 4].map((column) => Math.max(...[['figure', 'value', 'target', 'met', 'baseline / detail'], ...rows].map((row) => String(row[column]).length)));
+const line = (row) => row.map((cell, column) => String(cell).padEnd(widths[column])).join('  ');
+process.stdout.write(`\nportai benchmarks — ${results.machine}\n\n${line(['figure', 'value', 'target', 'met', 'baseline / detail'])}\n${line(widths.map((width) => '-'.repeat(width)))}\n${rows.map(line).join('\n')}\n`);
+fs.writeFileSync(path.join(root, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+process.stdout.write('\nwritten: bench/results.json\n');
