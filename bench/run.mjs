@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { startLoopback } from './loopback.mjs';
@@ -78,12 +78,12 @@ async function paired(count, baseline, subject) {
   return { baseline: a, subject: b };
 }
 
-process.stderr.write('warming up…\n');
+process.stderr.write(new Date().toISOString().slice(11,19) + ' warming up…\n');
 await timeEach(200, bare);
 await timeEach(200, viaWire);
 await timeEach(100, viaRunner);
 
-process.stderr.write('dispatch overhead (wire layer vs bare undici), 2,000 sequential requests each\n');
+process.stderr.write(new Date().toISOString().slice(11,19) + ' dispatch overhead (wire layer vs bare undici), 2,000 sequential requests each\n');
 {
   const { baseline, subject } = await paired(2000, bare, viaWire);
   const p50 = percentile(subject, 50) - percentile(baseline, 50);
@@ -91,14 +91,14 @@ process.stderr.write('dispatch overhead (wire layer vs bare undici), 2,000 seque
   report('dispatch overhead p50', formatMs(p50), '≤ 0.3 ms', p50 <= 0.3, `bare p50 ${formatMs(percentile(baseline, 50))}, p99 added ${formatMs(p99)}`);
 }
 
-process.stderr.write('full path overhead (runner: render, plan, guards, ledger writes) vs bare undici, 1,000 runs\n');
+process.stderr.write(new Date().toISOString().slice(11,19) + ' full path overhead (runner: render, plan, guards, ledger writes) vs bare undici, 1,000 runs\n');
 {
   const { baseline, subject } = await paired(1000, bare, viaRunner);
   const p50 = percentile(subject, 50) - percentile(baseline, 50);
   report('full path overhead p50', formatMs(p50), '≤ 1 ms', p50 <= 1, `bare p50 ${formatMs(percentile(baseline, 50))}, runner p50 ${formatMs(percentile(subject, 50))}, p99 added ${formatMs(percentile(subject, 99) - percentile(baseline, 99))}`);
 }
 
-process.stderr.write('throughput: 64 in flight, 1,280 requests, loopback answering after 5 ms\n');
+process.stderr.write(new Date().toISOString().slice(11,19) + ' throughput: 64 in flight, 1,280 requests, loopback answering after 5 ms\n');
 {
   server.setDelay(5);
   const inFlight = async (total, fn) => {
@@ -116,7 +116,7 @@ process.stderr.write('throughput: 64 in flight, 1,280 requests, loopback answeri
   server.setDelay(0);
 }
 
-process.stderr.write('cold start, median of 15 runs each\n');
+process.stderr.write(new Date().toISOString().slice(11,19) + ' cold start, median of 15 runs each\n');
 {
   const childEnv = { ...process.env, HOME: work, PORTAI_HOME: path.join(work, 'cold-state'), BENCH_KEY: KEY, NO_COLOR: '1' };
   const timed = (args) => {
@@ -136,7 +136,7 @@ process.stderr.write('cold start, median of 15 runs each\n');
   report('cold start run --dry-run', `${(dryRun / nodeOnly).toFixed(2)}×`, '≤ 4×', dryRun / nodeOnly <= 4, `portai run skill one --dry-run ${formatMs(dryRun)}`);
 }
 
-process.stderr.write('ledger scale: quota check + reservation with 1,000 and with 100,000 attempts recorded\n');
+process.stderr.write(new Date().toISOString().slice(11,19) + ' ledger scale: quota check + reservation with 1,000 and with 100,000 attempts recorded\n');
 {
   const candidate = { ref: 'local/bench-model', provider: 'local', model: 'bench-model', billing: 'free', worst_usd: 0, expected_usd: 0 };
   candidateFacts(config, candidate.ref);
@@ -177,7 +177,7 @@ process.stderr.write('ledger scale: quota check + reservation with 1,000 and wit
   large.close();
 }
 
-process.stderr.write('memory: peak RSS of a three-step skill run\n');
+process.stderr.write(new Date().toISOString().slice(11,19) + ' memory: peak RSS of a three-step skill run\n');
 {
   const script = `
     const [{ loadConfig }, { loadSkill }, { openLedger }, { runSkill }, { silentProgress }] = await Promise.all([
@@ -189,9 +189,17 @@ process.stderr.write('memory: peak RSS of a three-step skill run\n');
     const result = await runSkill({ config, ledger, skill: loadSkill(${JSON.stringify(path.join(work, 'skills', 'three.yaml'))}), given: { n: '1' }, env, progress: silentProgress });
     if (result.status !== 'ok') throw new Error(result.status);
     console.log(process.resourceUsage().maxRSS);`;
-  const rss = (args) => Number(spawnSync(process.execPath, args, { encoding: 'utf8' }).stdout.trim()) / 1024;
-  const baseline = rss(['--input-type=module', '-e', 'console.log(process.resourceUsage().maxRSS)']);
-  const peak = rss(['--input-type=module', '-e', script]);
+  // asynchronous: the child's requests go to the loopback server in this process, which must keep answering
+  const rss = (args) =>
+    new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (chunk) => (out += chunk));
+      child.on('error', reject);
+      child.on('close', (code) => (code === 0 ? resolve(Number(out.trim()) / 1024) : reject(new Error(`memory child exited ${code}`))));
+    });
+  const baseline = await rss(['--input-type=module', '-e', 'console.log(process.resourceUsage().maxRSS)']);
+  const peak = await rss(['--input-type=module', '-e', script]);
   report('peak RSS, three-step run', `${peak.toFixed(0)} MB`, '< 120 MB', peak < 120, `node -e baseline ${baseline.toFixed(0)} MB (+${(peak - baseline).toFixed(0)} MB)`);
 }
 
