@@ -35,7 +35,7 @@ describe('shipped skills', () => {
     const skill = loadSkill(file('typefully-digest'));
     expect(skill.env).toEqual(['TYPEFULLY_API_KEY']);
     expect(skill.required).toEqual([]);
-    expect(resolveInputs(skill, { limit: '5' }, TIME)).toEqual({ limit: 5 });
+    expect(resolveInputs(skill, { limit: '5' }, TIME)).toEqual({ limit: 5, api_base: 'https://api.typefully.com' });
     const fetch = skill.steps.find((step) => step.id === 'fetch');
     expect(fetch?.kind === 'action' && String(fetch.spec.url)).toContain('/drafts?status=published&order_by=-published_at&limit={{limit}}');
     expect(skill.steps.at(-1)).toMatchObject({ kind: 'llm', effort: 'low' });
