@@ -1,16 +1,9 @@
 // The catalog's own vocabulary: one stored row per model, what a sync reports, what `models list` shows.
 
-/** One model of a provider's catalog, normalised: prices in USD per million tokens (null = unknown). */
-export interface CatalogRow {
-  id: string;
-  prompt_price: number | null;
-  completion_price: number | null;
-  context: number | null;
-  /** ISO date after which the model leaves the provider (OpenRouter `expiration_date`) */
-  expiration: string | null;
-  /** the entry as the provider sent it */
-  raw: unknown;
-}
+import type { CatalogModel } from '../ledger/index.js';
+
+/** One model of a provider's catalog, normalised: prices in USD per million tokens (null = unknown) — the ledger's row. */
+export type CatalogRow = CatalogModel;
 
 /** The part of the ledger the catalog needs; the real Ledger satisfies it. */
 export interface CatalogLedger {

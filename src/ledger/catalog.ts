@@ -1,13 +1,16 @@
 // Each provider's model catalog as of each sync; the last two syncs tell what changed.
 import type { Db } from './db.js';
 
+/** One model of a provider's catalog, normalised. */
 export interface CatalogModel {
   id: string;
-  /** USD per million tokens */
+  /** USD per million tokens; null = unknown */
   prompt_price: number | null;
   completion_price: number | null;
   context: number | null;
+  /** ISO date after which the model leaves the provider (OpenRouter `expiration_date`) */
   expiration: string | null;
+  /** the entry as the provider sent it */
   raw: unknown;
 }
 
