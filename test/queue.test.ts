@@ -197,3 +197,27 @@ describe('resume', () => {
     expect(second.messages.at(-1)?.content).toBe('Second after one');
   });
 });
+
+describe('notify', () => {
+  it('a command notifier gets the failure JSON on stdin, and a job waiting past its deadline is reported once', async () => {
+    const config = writeConfig('{ requests_per_day: 1 }');
+    const out = path.join(dir, 'notified.jsonl');
+    const command = `cat >> '${out}'; echo >> '${out}'`;
+    const skill = loadSkill(writeSkill('late', simpleSkill('late', `deadline: 2h\nnotify: { command: "${command}" }\n`)));
+    let now = EVENING;
+    const clock = () => now;
+    provider.enqueue({ text: 'first' });
+    deferRun({ config, ledger, skill, given: { n: '1' }, env, clock });
+    const waitingId = deferRun({ config, ledger, skill, given: { n: '2' }, env, clock });
+    await runWorker({ config, ledger, env, progress: silentProgress, once: true, clock, sleep: async () => {} });
+    const lines = () => fs.readFileSync(out, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines().map((entry) => entry.event)).toEqual(['done']);
+    now = EVENING + 2 * 3_600_000 + 1000; // past the deadline, before the midnight reset
+    await runWorker({ config, ledger, env, progress: silentProgress, once: true, clock, sleep: async () => {} });
+    await runWorker({ config, ledger, env, progress: silentProgress, once: true, clock, sleep: async () => {} });
+    const events = lines();
+    expect(events.map((entry) => entry.event)).toEqual(['done', 'deadline']);
+    expect(events[1]).toMatchObject({ run_id: waitingId, skill: 'late', status: 'waiting' });
+    expect(events[1].problem[0]).toContain('1/1 requests today');
+  });
+});

@@ -1,7 +1,8 @@
-// ULID ids. ulidx's default random source makes one crypto call per character; a pooled source makes the
+// ULID ids, monotonic: two ids made in the same millisecond still sort in creation order (the queue is FIFO by id).
+// ulidx's default random source makes one crypto call per character; a pooled source makes the
 // same uniform characters (256 is a multiple of the 32-letter alphabet) at a fraction of the cost.
 import { randomBytes } from 'node:crypto';
-import { ulid } from 'ulidx';
+import { monotonicFactory } from 'ulidx';
 
 let pool = randomBytes(0);
 let offset = 0;
@@ -14,6 +15,8 @@ function pooledRandom(): number {
   return pool[offset++] / 256;
 }
 
+const next = monotonicFactory(pooledRandom);
+
 export function newId(now_ms: number = Date.now()): string {
-  return ulid(now_ms, pooledRandom);
+  return next(now_ms);
 }
