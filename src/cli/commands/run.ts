@@ -70,7 +70,8 @@ export function jsonResult(result: RunResult) {
     skill: result.skill,
     status: result.status,
     output: result.output,
-    steps: result.steps.map(({ note: _note, ...step }) => step),
+    // `note` ("skipped" for a when: that rendered false, "reused" on resume) is only present on steps that did not run
+    steps: result.steps.map(({ note, ...step }) => (note === undefined ? step : { ...step, note })),
     ...(result.problem ? { problem: result.problem } : {}),
     ...(result.warnings.length ? { warnings: result.warnings } : {}),
   };
