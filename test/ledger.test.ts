@@ -118,6 +118,14 @@ describe('jobs', () => {
     ledger.claimJob({ id: 'dead', pid: deadPid, host: os.hostname() }, at('12:02:00'), 600_000);
     expect(ledger.claimJob(me, at('12:02:01'), 60_000)?.attempts).toBe(4);
   });
+
+  it('a slow job whose owner process is alive on this host is never taken over, even past its lease', () => {
+    const run = ledger.createRun({ skill: 's', skill_file: 'f', skill_hash: 'h', inputs: {}, now_utc: '', today: '', status: 'queued' });
+    ledger.enqueue({ run_id: run, skill: 's' });
+    const parent = { id: 'parent', pid: process.ppid, host: os.hostname() };
+    ledger.claimJob(parent, at('12:00:00'), 60_000);
+    expect(ledger.claimJob(me, at('13:00:00'), 60_000)).toBeUndefined();
+  });
 });
 
 describe('catalog', () => {

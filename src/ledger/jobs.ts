@@ -61,10 +61,13 @@ export function claimJob(db: Db, owner: JobOwner, now: number, leaseMs: number):
   });
 }
 
+/**
+ * On this host the owner's process tells the truth: alive means still working (however long the job takes),
+ * gone means the job is ours to take at once. A lease from another host holds until it runs out.
+ */
 function leaseLost(job: JobRow, owner: JobOwner, now: number): boolean {
-  if (job.lease_until_ms !== null && job.lease_until_ms <= now) return true;
-  if (job.lease_host === owner.host && job.lease_pid !== null && job.lease_pid !== owner.pid) return !processAlive(job.lease_pid);
-  return false;
+  if (job.lease_host === owner.host && job.lease_pid !== null) return job.lease_pid !== owner.pid && !processAlive(job.lease_pid);
+  return job.lease_until_ms === null || job.lease_until_ms <= now;
 }
 
 export function renewLease(db: Db, id: string, owner: JobOwner, until: number): boolean {

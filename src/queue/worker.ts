@@ -48,7 +48,13 @@ export async function runWorker(options: WorkerOptions): Promise<{ ran: number }
       continue;
     }
     ran++;
-    await workJob(options, job, clock, sleep);
+    // keep the lease fresh while the job runs, so a worker on another host does not take over a slow job
+    const renew = setInterval(() => options.ledger.renewLease(job.id, owner, clock() + leaseMs), Math.max(1_000, leaseMs / 3));
+    try {
+      await workJob(options, job, clock, sleep);
+    } finally {
+      clearInterval(renew);
+    }
   }
   return { ran };
 }
