@@ -79,6 +79,12 @@ function build(): Command {
   return program;
 }
 
+// `portai … | head` closes stdout early: that is the reader's choice, not an error worth a stack trace
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 async function main(argv: string[]): Promise<void> {
   const program = build();
   try {
