@@ -216,6 +216,8 @@ describe('portai serve as a child process', () => {
       });
       expect(Number(new URL(origin).port)).toBeGreaterThan(0);
       const token = fs.readFileSync(path.join(workspace!.state, 'serve-token'), 'utf8').trim();
+      // only its owner may read the token
+      expect((fs.statSync(path.join(workspace!.state, 'serve-token')).mode & 0o777).toString(8)).toBe('600');
       const allowed = await fetch(`${origin}/v1/models`, { headers: { authorization: `Bearer ${token}` } });
       expect(allowed.status).toBe(200);
       const listed = (await allowed.json()) as { data: Array<{ id: string }> };

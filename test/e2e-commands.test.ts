@@ -144,37 +144,3 @@ describe('run options', () => {
   });
 });
 
-describe('portai serve as a process', () => {
-  it('listens on 127.0.0.1, wants the local token, lists the aliases, and stops cleanly on SIGTERM', async () => {
-    workspace = createWorkspace(`${localConfig(provider.url, 'routes:\n  - use: [local/*]\n')}serve:\n  models:\n    free: { effort: low }\n`, {}, { LOCAL_KEY: 'sk-local' });
-    const { spawn } = await import('node:child_process');
-    const { cliPath } = await import('./helpers/cli.js');
-    const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0'], { cwd: workspace.dir, env: workspace.env, stdio: ['ignore', 'ignore', 'pipe'] });
-    try {
-      let stderr = '';
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`serve did not start: ${stderr}`)), 15_000);
-        child.stderr.on('data', (chunk) => {
-          stderr += chunk;
-          const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
-          if (match) {
-            clearTimeout(timer);
-            resolve(match[1]);
-          }
-        });
-      });
-      expect(url).not.toMatch(/:0$/);
-      const token = fs.readFileSync(path.join(workspace.state, 'serve-token'), 'utf8').trim();
-      expect((fs.statSync(path.join(workspace.state, 'serve-token')).mode & 0o777).toString(8)).toBe('600');
-      const anonymous = await fetch(`${url}/v1/models`);
-      expect(anonymous.status).toBe(401);
-      const listed = await fetch(`${url}/v1/models`, { headers: { authorization: `Bearer ${token}` } });
-      expect(listed.status).toBe(200);
-      expect(JSON.stringify(await listed.json())).toContain('"free"');
-    } finally {
-      child.kill('SIGTERM');
-    }
-    const code = await new Promise((resolve) => child.once('exit', resolve));
-    expect(code).toBe(0);
-  });
-});
