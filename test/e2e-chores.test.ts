@@ -3,27 +3,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeProvider, type FakeProvider } from './fake-provider/server.js';
+import { useFakeProvider } from './helpers/fake-provider-fixture.js';
 import { startFakeTypefully, type FakeTypefully } from './helpers/fake-typefully.js';
 import { createWorkspace, type Workspace } from './helpers/workspace.js';
 import { fetchCollection, rawEvents, startRadicale, type RadicaleServer } from './helpers/radicale.js';
 
 const LLM_KEY = 'sk-chores-llm-0a1b2c3d4e5f';
-let provider: FakeProvider;
+const provider = useFakeProvider();
 let radicale: RadicaleServer;
 let workspace: Workspace;
 
 beforeAll(async () => {
-  provider = await startFakeProvider();
   radicale = await startRadicale();
 }, 40_000);
 afterAll(async () => {
-  await provider.close();
   await radicale?.stop();
 });
 afterEach(() => {
   workspace?.cleanup();
-  provider.reset();
 });
 
 function config(calendars: string): string {

@@ -5,25 +5,18 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeProvider, type FakeProvider } from './fake-provider/server.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useFakeProvider } from './helpers/fake-provider-fixture.js';
 import { createWorkspace, localConfig, HELLO_SKILL, type Workspace } from './helpers/workspace.js';
 import { baseEnv, cliPath, runCli, tempHome } from './helpers/cli.js';
 
 const KEY = 'sk-local-e2e-cli-3e8d1c2b9a7f6e5d';
-let provider: FakeProvider;
+const provider = useFakeProvider();
 let workspace: Workspace | undefined;
 
-beforeAll(async () => {
-  provider = await startFakeProvider();
-});
-afterAll(async () => {
-  await provider.close();
-});
 afterEach(() => {
   workspace?.cleanup();
   workspace = undefined;
-  provider.reset();
 });
 
 const ROUTE_LOCAL = 'routes:\n  - use: [local/*]\n';

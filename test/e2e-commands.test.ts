@@ -2,24 +2,17 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeProvider, type FakeProvider } from './fake-provider/server.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useFakeProvider } from './helpers/fake-provider-fixture.js';
 import { createWorkspace, localConfig, HELLO_SKILL, type Workspace } from './helpers/workspace.js';
 import { baseEnv, runCli, tempHome } from './helpers/cli.js';
 
 const KEY = 'sk-ant-e2e-7a6b5c4d3e2f1a0b';
-let provider: FakeProvider;
+const provider = useFakeProvider();
 let workspace: Workspace;
 
-beforeAll(async () => {
-  provider = await startFakeProvider();
-});
-afterAll(async () => {
-  await provider.close();
-});
 afterEach(() => {
   workspace?.cleanup();
-  provider.reset();
 });
 
 describe('an Anthropic-compatible provider', () => {

@@ -1,21 +1,14 @@
 // Guards end to end: real CLI processes, a real ledger file, the loopback provider speaking OpenRouter's wire.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeProvider, type FakeProvider } from './fake-provider/server.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useFakeProvider } from './helpers/fake-provider-fixture.js';
 import { createWorkspace, HELLO_SKILL, type Workspace } from './helpers/workspace.js';
 
 const KEY = 'sk-or-v1-e2e-0f1e2d3c4b5a69788796a5b4c3d2e1f0';
-let provider: FakeProvider;
+const provider = useFakeProvider();
 let workspace: Workspace;
 
-beforeAll(async () => {
-  provider = await startFakeProvider();
-});
-afterAll(async () => {
-  await provider.close();
-});
 afterEach(() => {
   workspace?.cleanup();
-  provider.reset();
 });
 
 const chatRequests = () => provider.requests.filter((request) => request.path.endsWith('/chat/completions'));

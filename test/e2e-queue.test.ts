@@ -1,22 +1,15 @@
 // The queue from the command line: --defer, queue list, worker --once, and a worker killed with SIGKILL mid-job.
 import { spawn } from 'node:child_process';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeProvider, type FakeProvider } from './fake-provider/server.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useFakeProvider } from './helpers/fake-provider-fixture.js';
 import { createWorkspace, localConfig, HELLO_SKILL, type Workspace } from './helpers/workspace.js';
 import { cliPath } from './helpers/cli.js';
 
-let provider: FakeProvider;
+const provider = useFakeProvider();
 let workspace: Workspace;
 
-beforeAll(async () => {
-  provider = await startFakeProvider();
-});
-afterAll(async () => {
-  await provider.close();
-});
 afterEach(() => {
   workspace?.cleanup();
-  provider.reset();
 });
 
 function setup(): Workspace {

@@ -1,21 +1,14 @@
 // End to end: the built CLI as a child process, a real loopback provider, a real ledger file.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeProvider, type FakeProvider } from './fake-provider/server.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useFakeProvider } from './helpers/fake-provider-fixture.js';
 import { createWorkspace, localConfig, HELLO_SKILL, type Workspace } from './helpers/workspace.js';
 
 const KEY = 'sk-local-e2e-5c1f0a9b7d3e2f4a6b8c';
-let provider: FakeProvider;
+const provider = useFakeProvider();
 let workspace: Workspace;
 
-beforeAll(async () => {
-  provider = await startFakeProvider();
-});
-afterAll(async () => {
-  await provider.close();
-});
 afterEach(() => {
   workspace?.cleanup();
-  provider.reset();
 });
 
 function setup(routes = 'routes:\n  - use: [local/*]\n', skills: Record<string, string> = { greet: HELLO_SKILL }): Workspace {
