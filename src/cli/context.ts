@@ -1,8 +1,7 @@
 // What most commands need: the config and the ledger, loaded once, on demand.
-import os from 'node:os';
-import path from 'node:path';
 import type { Config } from '../types.js';
 import type { Ledger } from '../ledger/index.js';
+import { ledgerHome } from '../ledger/home.js';
 
 export interface GlobalOptions {
   config?: string;
@@ -14,13 +13,9 @@ export async function loadConfigFor(options: GlobalOptions): Promise<Config> {
   return loadConfig({ flag: options.config, env: process.env, cwd: process.cwd() });
 }
 
-export function stateHome(env: NodeJS.ProcessEnv = process.env): string {
-  return env.PORTAI_HOME || path.join(os.homedir(), '.local', 'state', 'portai');
-}
-
 export async function openLedgerFor(): Promise<Ledger> {
   const { openLedger } = await import('../ledger/index.js');
-  return openLedger(stateHome());
+  return openLedger(ledgerHome());
 }
 
 export function printJson(value: unknown): void {

@@ -1,4 +1,5 @@
-export { Ledger, openLedger, ledgerHome } from './ledger.js';
+export { Ledger, openLedger } from './ledger.js';
+export { ledgerHome } from './home.js';
 export type { RunInit, RunRow, RunStatus } from './runs.js';
 export type { ReserveInput, AttemptResult, AttemptRow, ProviderWindows } from './attempts.js';
 export { startOfUtcDay } from './attempts.js';

@@ -1,17 +1,13 @@
 // The ledger: one SQLite file (WAL) holding runs, attempts, blocks, the queue and the catalog.
-import os from 'node:os';
 import path from 'node:path';
 import type { HealthBlock, Plan, UsageSnapshot } from '../types.js';
 import { Db } from './db.js';
+import { ledgerHome } from './home.js';
 import * as runs from './runs.js';
 import * as attempts from './attempts.js';
 import * as health from './health.js';
 import * as jobs from './jobs.js';
 import * as catalog from './catalog.js';
-
-export function ledgerHome(env: NodeJS.ProcessEnv = process.env): string {
-  return env.PORTAI_HOME || path.join(os.homedir(), '.local', 'state', 'portai');
-}
 
 export function openLedger(home?: string): Ledger {
   return new Ledger(path.join(home ?? ledgerHome(), 'ledger.db'));

@@ -1,6 +1,7 @@
 // portai serve [--port N] [--host H] [--print-env claude|hermes]
 import { BadInputError } from '../../errors.js';
-import { loadConfigFor, openLedgerFor, stateHome, type GlobalOptions } from '../context.js';
+import { loadConfigFor, openLedgerFor, type GlobalOptions } from '../context.js';
+import { ledgerHome } from '../../ledger/home.js';
 
 export default async function serve(globals: GlobalOptions, options: { port?: string; host?: string; printEnv?: string }): Promise<number> {
   const port = options.port === undefined ? undefined : Number(options.port);
@@ -13,7 +14,7 @@ export default async function serve(globals: GlobalOptions, options: { port?: st
   const config = await loadConfigFor(globals);
   const ledger = await openLedgerFor();
   const { serveCommand } = await import('../../serve/index.js');
-  const server = await serveCommand({ config, ledger, home: stateHome(), env: process.env, port, host: options.host, printEnv: options.printEnv as 'claude' | 'hermes' | undefined });
+  const server = await serveCommand({ config, ledger, home: ledgerHome(), env: process.env, port, host: options.host, printEnv: options.printEnv as 'claude' | 'hermes' | undefined });
   if (!server) {
     ledger.close();
     return 0;
