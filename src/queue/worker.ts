@@ -3,7 +3,7 @@
 import os from 'node:os';
 import type { Config, Skill } from '../types.js';
 import type { Ledger } from '../ledger/index.js';
-import { loadSkill, loadSkillRef } from '../skills/index.js';
+import { loadRunSkill } from '../runner/load-run-skill.js';
 import { runSkill } from '../runner/run-skill.js';
 import type { RunResult } from '../runner/result.js';
 import type { Progress } from '../runner/progress.js';
@@ -70,7 +70,7 @@ async function workJob(options: WorkerOptions, job: Job, clock: () => number, sl
   }
   let skill: Skill;
   try {
-    skill = run.skill_commit ? loadSkillRef(`${run.skill}@${run.skill_commit}`, options.config.skills_dirs) : loadSkill(run.skill_file);
+    skill = loadRunSkill(run, options.config.skills_dirs);
   } catch (error) {
     finish(options, job, 'failed', `the skill cannot be loaded: ${(error as Error).message}`);
     return;
@@ -135,7 +135,7 @@ async function reportDeadlines(options: WorkerOptions, now: number): Promise<voi
     if (!run) continue;
     let skill: Skill;
     try {
-      skill = loadSkill(run.skill_file);
+      skill = loadRunSkill(run, options.config.skills_dirs);
     } catch {
       continue;
     }

@@ -4,7 +4,7 @@ import type { Ledger } from '../ledger/index.js';
 import { renderTemplate } from '../skills/index.js';
 import type { Progress } from './progress.js';
 import type { StepReport } from './result.js';
-import { hashOf } from './run-skill.js';
+import { contentHash } from './content-hash.js';
 
 export interface ActionStepInput {
   step: ActionStep;
@@ -23,9 +23,9 @@ export interface ActionStepInput {
 export async function runActionStep(input: ActionStepInput): Promise<{ output: unknown; report: StepReport }> {
   const { step, progress } = input;
   const spec = renderDeep(step.spec, input.context, (path) => input.where(`${step.action}${path}`)) as Record<string, unknown>;
-  const contentHash = hashOf({ step: step.id, action: step.action, spec });
+  const specHash = contentHash({ step: step.id, action: step.action, spec });
   const report: StepReport = { id: step.id, provider: null, model: null, attempts: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0, duration_ms: 0 };
-  if (input.reused && input.reused.content_hash === contentHash) {
+  if (input.reused && input.reused.content_hash === specHash) {
     progress.step(step.id, 'reused the output of an earlier attempt of this run');
     return { output: input.reused.output, report: { ...report, note: 'reused' } };
   }
@@ -35,7 +35,7 @@ export async function runActionStep(input: ActionStepInput): Promise<{ output: u
   const { runAction } = await import('../actions/index.js');
   const output = await runAction(step.action, spec, { config: input.config, env: input.env, timezone: input.timezone });
   report.duration_ms = input.clock() - started;
-  input.ledger.saveStepResult(input.runId, step.id, contentHash, output);
+  input.ledger.saveStepResult(input.runId, step.id, specHash, output);
   progress.step(step.id, `✓ ${step.action} done`);
   return { output, report };
 }

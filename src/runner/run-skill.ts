@@ -1,6 +1,5 @@
 // The step loop: render → (action | plan → attempts → validate/repair) → record. Steps run in order and
 // each output is visible to later steps as steps.<id>. A resumed run reuses the outputs it already has.
-import { createHash } from 'node:crypto';
 import type { Config, LlmStep, Plan, Rejection, Skill, Step, StepTraits } from '../types.js';
 import { BadInputError } from '../errors.js';
 import type { Ledger } from '../ledger/index.js';
@@ -9,6 +8,7 @@ import { buildMessages, renderTemplate } from '../skills/index.js';
 import { prepareRun, createRunRecord, timezoneFor } from './prepare-run.js';
 import { runLlmStep, planFor } from './llm-step.js';
 import { runActionStep } from './action-step.js';
+import { contentHash } from './content-hash.js';
 import type { Progress } from './progress.js';
 import type { RunResult, StepReport } from './result.js';
 
@@ -96,9 +96,9 @@ export async function runSkill(options: RunSkillOptions): Promise<RunResult> {
       continue;
     }
 
-    const contentHash = hashOf({ step: step.id, messages, schema: step.schema ?? null });
+    const stepHash = contentHash({ step: step.id, messages, schema: step.schema ?? null });
     const previous = reused.get(step.id);
-    if (previous && previous.content_hash === contentHash) {
+    if (previous && previous.content_hash === stepHash) {
       outputs[step.id] = previous.output;
       result.output = previous.output;
       result.steps.push(emptyReport(step.id, 'reused'));
@@ -116,13 +116,13 @@ export async function runSkill(options: RunSkillOptions): Promise<RunResult> {
     if (outcome.kind === 'ok') {
       outputs[step.id] = outcome.output;
       result.output = outcome.output;
-      ledger.saveStepResult(runId, step.id, contentHash, outcome.output);
+      ledger.saveStepResult(runId, step.id, stepHash, outcome.output);
       const report = outcome.report;
       progress.step(step.id, `✓ ${report.provider}/${report.model} · ${report.input_tokens}+${report.output_tokens} tokens · $${report.cost_usd.toFixed(4)}`);
       continue;
     }
     if (outcome.kind === 'blocked') {
-      requireSomeKey(outcome.rejections, step, skill);
+      requireSomeKey(outcome.rejections, step, skill, config);
       markBlocked(result, outcome.plan, outcome.rejections);
     } else {
       result.status = 'failed';
@@ -158,10 +158,10 @@ function earliestUntil(rejections: Rejection[]): number | null {
 }
 
 /** DESIGN.md: a step left with no candidate only because keys are unset is bad input (exit 2) naming the variable. */
-function requireSomeKey(rejections: Rejection[], step: LlmStep, skill: Skill): void {
+function requireSomeKey(rejections: Rejection[], step: LlmStep, skill: Skill, config: Config): void {
   if (rejections.length === 0 || !rejections.every((rejection) => rejection.guard === 'key')) return;
-  const variables = [...new Set(rejections.map((rejection) => rejection.reason.match(/\(([A-Z0-9_]+)\)/)?.[1] ?? rejection.reason))];
   const providers = [...new Set(rejections.map((rejection) => rejection.provider))];
+  const variables = [...new Set(providers.map((name) => config.providers[name]?.api_key_env).filter((variable): variable is string => Boolean(variable)))];
   throw new BadInputError(`step ${step.id} of ${skill.name}: no provider can be used because ${variables.join(', ')} ${variables.length > 1 ? 'are' : 'is'} not set (provider ${providers.join(', ')})`, {
     hint: `export ${variables[0]}=<your key>, or route the step to a provider whose key is set`,
   });
@@ -198,9 +198,6 @@ function lastLlmStepIndex(steps: Step[]): number {
   return -1;
 }
 
-export function hashOf(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
-}
 
 function emptyReport(id: string, note: string): StepReport {
   return { id, provider: null, model: null, attempts: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0, duration_ms: 0, note };

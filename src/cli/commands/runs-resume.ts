@@ -11,8 +11,8 @@ export default async function runsResume(globals: GlobalOptions, id: string, opt
     const run = ledger.getRun(id);
     if (!run) throw new BadInputError(`no run with id ${id}`, { hint: 'see the ids with: portai runs list' });
     if (run.status === 'ok') throw new BadInputError(`run ${id} already finished`, { hint: `see its output with: portai runs show ${id}` });
-    const { loadSkill, loadSkillRef } = await import('../../skills/index.js');
-    const skill = run.skill_commit ? loadSkillRef(`${run.skill}@${run.skill_commit}`, config.skills_dirs) : loadSkill(run.skill_file);
+    const { loadRunSkill } = await import('../../runner/load-run-skill.js');
+    const skill = loadRunSkill(run, config.skills_dirs);
     const { runSkill } = await import('../../runner/run-skill.js');
     const result = await runSkill({ config, ledger, skill, given: {}, env: process.env, progress: createProgress(), runId: id });
     if (options.json) printJson(jsonResult(result));
