@@ -41,7 +41,8 @@ describe('portai run skill --defer and portai worker', () => {
     provider.enqueue({ text: 'Hello from later' });
     const worker = await workspace.run(['worker', '--once']);
     expect(worker.code).toBe(0);
-    const after = JSON.parse((await workspace.run(['queue', 'list', '--json'])).stdout);
+    expect(JSON.parse((await workspace.run(['queue', 'list', '--json'])).stdout)).toEqual([]);
+    const after = JSON.parse((await workspace.run(['queue', 'list', '--all', '--json'])).stdout);
     expect(after[0]).toMatchObject({ run_id: runId, state: 'done', attempts: 1 });
     const shown = await workspace.run(['runs', 'show', runId]);
     expect(shown.stdout).toContain('Hello from later');
@@ -64,11 +65,48 @@ describe('portai run skill --defer and portai worker', () => {
     provider.enqueue({ text: 'delivered after the crash' });
     const second = await workspace.run(['worker', '--once']);
     expect(second.code).toBe(0);
-    const after = JSON.parse((await workspace.run(['queue', 'list', '--json'])).stdout);
+    const after = JSON.parse((await workspace.run(['queue', 'list', '--all', '--json'])).stdout);
     expect(after[0]).toMatchObject({ run_id: runId, state: 'done', attempts: 2 });
     const shown = JSON.parse((await workspace.run(['runs', 'show', runId, '--json'])).stdout);
     expect(shown.output).toBe('delivered after the crash');
     expect(provider.requests).toHaveLength(2);
+  });
+
+  it('the id --defer prints is accepted by queue list, queue cancel and runs show; the job id works too', async () => {
+    setup();
+    const runId = (await workspace.run(['run', 'skill', 'greet', '-i', 'name=One', '--defer'])).stdout.trim();
+    const [byRun] = JSON.parse((await workspace.run(['queue', 'list', runId, '--json'])).stdout);
+    expect(byRun).toMatchObject({ run_id: runId, state: 'queued' });
+    const [byJob] = JSON.parse((await workspace.run(['queue', 'list', byRun.id, '--json'])).stdout);
+    expect(byJob).toEqual(byRun);
+    expect(JSON.parse((await workspace.run(['runs', 'show', runId, '--json'])).stdout)).toMatchObject({ id: runId, status: 'queued' });
+    expect(JSON.parse((await workspace.run(['runs', 'show', byRun.id, '--json'])).stdout)).toMatchObject({ id: runId, status: 'queued' });
+    const text = await workspace.run(['queue', 'list']);
+    expect(text.stdout).toContain(runId);
+
+    const cancelled = await workspace.run(['queue', 'cancel', runId]);
+    expect(cancelled.code).toBe(0);
+    expect(cancelled.stdout).toBe(`cancelled job ${byRun.id} (run ${runId})\n`);
+    const again = await workspace.run(['queue', 'cancel', runId]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain('is already cancelled');
+    const unknown = await workspace.run(['queue', 'cancel', 'NOSUCHID']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no queued job or deferred run with id NOSUCHID');
+  });
+
+  it('queue list and queue list --json list the same jobs: finished ones only with --all', async () => {
+    setup();
+    const doneRun = (await workspace.run(['run', 'skill', 'greet', '-i', 'name=Done', '--defer'])).stdout.trim();
+    provider.enqueue({ text: 'Hello Done' });
+    expect((await workspace.run(['worker', '--once'])).code).toBe(0);
+    const waitingRun = (await workspace.run(['run', 'skill', 'greet', '-i', 'name=Later', '--defer'])).stdout.trim();
+    const idsOf = (text: string) => text.split('\n').filter(Boolean).map((line) => line.split(/\s+/)[0]);
+    for (const [flags, expected] of [[[], [waitingRun]], [['--all'], [doneRun, waitingRun]]] as const) {
+      const json = JSON.parse((await workspace.run(['queue', 'list', ...flags, '--json'])).stdout) as Array<{ run_id: string }>;
+      expect(json.map((job) => job.run_id)).toEqual(expected);
+      expect(idsOf((await workspace.run(['queue', 'list', ...flags])).stdout)).toEqual(expected);
+    }
   });
 
   it('queue cancel stops a queued job from running', async () => {
@@ -78,7 +116,7 @@ describe('portai run skill --defer and portai worker', () => {
     expect((await workspace.run(['queue', 'cancel', job.id])).code).toBe(0);
     await workspace.run(['worker', '--once']);
     expect(provider.requests).toHaveLength(0);
-    const [after] = JSON.parse((await workspace.run(['queue', 'list', '--json'])).stdout);
+    const [after] = JSON.parse((await workspace.run(['queue', 'list', '--all', '--json'])).stdout);
     expect(after.state).toBe('cancelled');
   });
 });

@@ -57,8 +57,8 @@ function build(): Command {
 
   program.command('usage').option('--json').description('requests and spend per provider per window').action(run(() => import('./commands/usage.js')));
   const queue = program.command('queue').description('deferred runs');
-  queue.command('list').option('--json').option('--all', 'include finished jobs').description('jobs with their state, wait time and reason').action(run(() => import('./commands/queue-list.js')));
-  queue.command('cancel <id>').description('cancel a queued or waiting job').action(run(() => import('./commands/queue-cancel.js')));
+  queue.command('list [id]').option('--json').option('--all', 'include finished jobs').description('jobs with their state, wait time and reason').action(run(() => import('./commands/queue-list.js')));
+  queue.command('cancel <id>').description('cancel a queued or waiting job (by its run id or job id)').action(run(() => import('./commands/queue-cancel.js')));
   program.command('worker').option('--once', 'work what is runnable now, then exit').description('work the queue and the schedules').action(run(() => import('./commands/worker.js')));
 
   const models = program.command('models').description('model catalogs: sync and list');

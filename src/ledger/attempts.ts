@@ -175,3 +175,13 @@ export function attemptsOf(db: Db, runId: string): AttemptRow[] {
 export function releaseStaleReservations(db: Db, olderThanMs: number, now = Date.now()): number {
   return db.statement(`UPDATE attempts SET status = 'error', error_kind = 'network', error_message = 'the process that sent it stopped', finished_utc = ? WHERE status = 'reserved' AND started_ms < ?`).run(iso(now), olderThanMs).changes;
 }
+
+/**
+ * This process stops (a signal) while requests of a run are in flight: they count as sent and failed (the provider
+ * may have counted or billed them), and a metered one keeps its reserved worst case as its cost.
+ */
+export function abandonAttempts(db: Db, runId: string, message: string, now = Date.now()): number {
+  return db
+    .statement(`UPDATE attempts SET status = 'error', error_kind = 'network', error_message = ?, finished_utc = ? WHERE run_id = ? AND status = 'reserved' AND pid = ?`)
+    .run(message, iso(now), runId, process.pid).changes;
+}

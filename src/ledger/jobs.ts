@@ -2,6 +2,7 @@
 // (same host) or whose time ran out is taken over, so a killed worker loses nothing.
 import { newId as ulid } from './ids.js';
 import { type Db, iso } from './db.js';
+import { processAlive } from './owner.js';
 
 export type JobState = 'queued' | 'running' | 'waiting' | 'done' | 'failed' | 'cancelled';
 
@@ -32,15 +33,6 @@ export function enqueue(db: Db, job: { run_id: string; skill: string; not_before
   const id = ulid(now);
   db.statement(`INSERT INTO jobs (id, run_id, skill, state, not_before_ms, created_utc, updated_utc) VALUES (?, ?, ?, 'queued', ?, ?, ?)`).run(id, job.run_id, job.skill, job.not_before_ms ?? null, iso(now), iso(now));
   return id;
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Take the next runnable job, atomically. Runnable: queued or waiting and due, or running under a dead lease. */
@@ -87,6 +79,11 @@ export function listJobs(db: Db): JobRow[] {
 
 export function getJob(db: Db, id: string): JobRow | undefined {
   return db.statement('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+}
+
+/** `--defer` prints the run id; every queue command takes either id. A run has at most one live job; the newest wins. */
+export function findJob(db: Db, id: string): JobRow | undefined {
+  return db.statement('SELECT * FROM jobs WHERE id = ? OR run_id = ? ORDER BY id DESC LIMIT 1').get(id, id) as JobRow | undefined;
 }
 
 export function cancelJob(db: Db, id: string): boolean {

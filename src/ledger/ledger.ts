@@ -30,7 +30,7 @@ export class Ledger {
   listRuns(options?: { limit?: number; skill?: string }): runs.RunRow[] {
     return runs.listRuns(this.db, options);
   }
-  setRunStatus(id: string, status: runs.RunStatus, extra?: { output?: unknown; error?: string | null }): void {
+  setRunStatus(id: string, status: Exclude<runs.RunStatus, 'interrupted'>, extra?: { output?: unknown; error?: string | null }): void {
     runs.setRunStatus(this.db, id, status, extra);
   }
   runStats(skill: string) {
@@ -65,6 +65,9 @@ export class Ledger {
   attemptsOf(runId: string): attempts.AttemptRow[] {
     return attempts.attemptsOf(this.db, runId);
   }
+  abandonAttempts(runId: string, message: string): number {
+    return attempts.abandonAttempts(this.db, runId, message);
+  }
   releaseStaleReservations(olderThanMs: number): number {
     return attempts.releaseStaleReservations(this.db, olderThanMs);
   }
@@ -98,6 +101,10 @@ export class Ledger {
   }
   getJob(id: string): jobs.JobRow | undefined {
     return jobs.getJob(this.db, id);
+  }
+  /** a job by its own id or by its run's id */
+  findJob(id: string): jobs.JobRow | undefined {
+    return jobs.findJob(this.db, id);
   }
   cancelJob(id: string): boolean {
     return jobs.cancelJob(this.db, id);

@@ -144,6 +144,18 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    // Who is running a run (pid and host), so a run whose process died shows as interrupted instead of
+    // running for ever; and the config it ran under, so `runs resume` works from any folder.
+    name: '006_run_owner_config',
+    up(db) {
+      db.exec(`
+        ALTER TABLE runs ADD COLUMN owner_pid INTEGER;
+        ALTER TABLE runs ADD COLUMN owner_host TEXT;
+        ALTER TABLE runs ADD COLUMN config_file TEXT;
+      `);
+    },
+  },
 ];
 
 export function migrate(db: Database.Database): void {

@@ -2,8 +2,11 @@
 import { newId as ulid } from './ids.js';
 import type { Plan } from '../types.js';
 import { type Db, iso, parseJson } from './db.js';
+import { ownerGone, thisProcess } from './owner.js';
 
-export type RunStatus = 'queued' | 'running' | 'ok' | 'failed' | 'blocked';
+/** `interrupted` is never stored: it is a `running` run whose process on this host is gone (killed, crashed). */
+export type RunStatus = 'queued' | 'running' | 'ok' | 'failed' | 'blocked' | 'interrupted';
+type StoredStatus = Exclude<RunStatus, 'interrupted'>;
 
 export interface RunInit {
   skill: string;
@@ -13,7 +16,9 @@ export interface RunInit {
   inputs: unknown;
   now_utc: string;
   today: string;
-  status: RunStatus;
+  status: StoredStatus;
+  /** the config file the run was started with (null: the built-in default) */
+  config_file?: string | null;
 }
 
 export interface RunRow {
@@ -30,6 +35,10 @@ export interface RunRow {
   error: string | null;
   started_utc: string;
   finished_utc: string | null;
+  /** the process that last set the run running */
+  owner_pid: number | null;
+  owner_host: string | null;
+  config_file: string | null;
 }
 
 interface RunRecord extends Omit<RunRow, 'inputs' | 'output'> {
@@ -37,22 +46,24 @@ interface RunRecord extends Omit<RunRow, 'inputs' | 'output'> {
   output_json: string | null;
 }
 
-const FINAL: ReadonlySet<RunStatus> = new Set(['ok', 'failed', 'blocked']);
+const FINAL: ReadonlySet<StoredStatus> = new Set(['ok', 'failed', 'blocked']);
 
 function toRow(record: RunRecord | undefined): RunRow | undefined {
   if (!record) return undefined;
   const { inputs_json, output_json, ...rest } = record;
-  return { ...rest, inputs: parseJson(inputs_json), output: parseJson(output_json) };
+  const status = rest.status === 'running' && ownerGone(rest.owner_pid, rest.owner_host) ? 'interrupted' : rest.status;
+  return { ...rest, status, inputs: parseJson(inputs_json), output: parseJson(output_json) };
 }
 
-const COLUMNS = 'id, skill, skill_file, skill_hash, skill_commit, inputs_json, now_utc, today, status, output_json, error, started_utc, finished_utc';
+const COLUMNS = 'id, skill, skill_file, skill_hash, skill_commit, inputs_json, now_utc, today, status, output_json, error, started_utc, finished_utc, owner_pid, owner_host, config_file';
 
 export function createRun(db: Db, init: RunInit, now = Date.now()): string {
   const id = ulid(now);
+  const owner = thisProcess();
   db.statement(
-    `INSERT INTO runs (id, skill, skill_file, skill_hash, skill_commit, inputs_json, now_utc, today, status, started_utc, started_ms)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(id, init.skill, init.skill_file, init.skill_hash, init.skill_commit ?? null, JSON.stringify(init.inputs ?? {}), init.now_utc, init.today, init.status, iso(now), now);
+    `INSERT INTO runs (id, skill, skill_file, skill_hash, skill_commit, inputs_json, now_utc, today, status, started_utc, started_ms, owner_pid, owner_host, config_file)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(id, init.skill, init.skill_file, init.skill_hash, init.skill_commit ?? null, JSON.stringify(init.inputs ?? {}), init.now_utc, init.today, init.status, iso(now), now, owner.pid, owner.host, init.config_file ?? null);
   return id;
 }
 
@@ -68,12 +79,16 @@ export function listRuns(db: Db, options: { limit?: number; skill?: string } = {
   return (records as RunRecord[]).map((record) => toRow(record) as RunRow);
 }
 
-export function setRunStatus(db: Db, id: string, status: RunStatus, extra: { output?: unknown; error?: string | null } = {}, now = Date.now()): void {
+/** Setting a run `running` makes this process its owner: a resume or a worker takes it over. */
+export function setRunStatus(db: Db, id: string, status: StoredStatus, extra: { output?: unknown; error?: string | null } = {}, now = Date.now()): void {
+  const owner = thisProcess();
   db.statement(
     `UPDATE runs SET status = ?,
        output_json = CASE WHEN ? THEN ? ELSE output_json END,
        error = CASE WHEN ? THEN ? ELSE error END,
-       finished_utc = ?
+       finished_utc = ?,
+       owner_pid = CASE WHEN ? THEN ? ELSE owner_pid END,
+       owner_host = CASE WHEN ? THEN ? ELSE owner_host END
      WHERE id = ?`,
   ).run(
     status,
@@ -82,6 +97,10 @@ export function setRunStatus(db: Db, id: string, status: RunStatus, extra: { out
     extra.error !== undefined ? 1 : 0,
     extra.error ?? null,
     FINAL.has(status) ? iso(now) : null,
+    status === 'running' ? 1 : 0,
+    owner.pid,
+    status === 'running' ? 1 : 0,
+    owner.host,
     id,
   );
 }

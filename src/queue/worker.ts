@@ -70,7 +70,7 @@ async function workJob(options: WorkerOptions, job: Job, clock: () => number, sl
   }
   let skill: Skill;
   try {
-    skill = loadRunSkill(run, options.config.skills_dirs);
+    skill = loadRunSkill(run);
   } catch (error) {
     finish(options, job, 'failed', `the skill cannot be loaded: ${(error as Error).message}`);
     return;
@@ -135,7 +135,7 @@ async function reportDeadlines(options: WorkerOptions, now: number): Promise<voi
     if (!run) continue;
     let skill: Skill;
     try {
-      skill = loadRunSkill(run, options.config.skills_dirs);
+      skill = loadRunSkill(run);
     } catch {
       continue;
     }

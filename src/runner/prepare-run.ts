@@ -15,8 +15,9 @@ export function prepareRun(skill: Skill, given: Record<string, unknown>, config:
   return { inputs, time };
 }
 
-export function createRunRecord(ledger: Ledger, skill: Skill, prepared: PreparedRun, status: 'running' | 'queued'): string {
+export function createRunRecord(ledger: Ledger, skill: Skill, prepared: PreparedRun, status: 'running' | 'queued', config: Pick<Config, 'file'>): string {
   return ledger.createRun({
+    config_file: config.file,
     skill: skill.name,
     skill_file: skill.file,
     skill_hash: skill.hash,

@@ -1,7 +1,7 @@
 // The step loop: render → (action | plan → attempts → validate/repair) → record. Steps run in order and
 // each output is visible to later steps as steps.<id>. A resumed run reuses the outputs it already has.
 import type { Config, LlmStep, Plan, Rejection, Skill, Step, StepTraits } from '../types.js';
-import { BadInputError } from '../errors.js';
+import { BadInputError, BlockedError, PortaiError } from '../errors.js';
 import type { Ledger } from '../ledger/index.js';
 import { blockedSummary } from '../router/index.js';
 import { buildMessages, renderTemplate } from '../skills/index.js';
@@ -9,6 +9,7 @@ import { prepareRun, createRunRecord, timezoneFor } from './prepare-run.js';
 import { runLlmStep, planFor } from './llm-step.js';
 import { runActionStep } from './action-step.js';
 import { contentHash } from './content-hash.js';
+import { trackRun } from './active-runs.js';
 import type { Progress } from './progress.js';
 import type { RunResult, StepReport } from './result.js';
 
@@ -31,7 +32,30 @@ export interface RunSkillOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** Runs the skill; whatever stops it (a throw here, a signal in the CLI) leaves its ledger record closed, never `running`. */
 export async function runSkill(options: RunSkillOptions): Promise<RunResult> {
+  let runId: string | undefined;
+  let release = () => {};
+  try {
+    return await runSteps(options, (id) => {
+      runId = id;
+      release = trackRun(options.ledger, id);
+    });
+  } catch (error) {
+    // bad input found only at run time (a template, a missing key), an action that failed: the run's problem on record
+    if (runId) options.ledger.setRunStatus(runId, error instanceof BlockedError ? 'blocked' : 'failed', { error: problemOf(error) });
+    throw error;
+  } finally {
+    release();
+  }
+}
+
+function problemOf(error: unknown): string {
+  if (error instanceof PortaiError) return error.userLines().join('\n');
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function runSteps(options: RunSkillOptions, opened: (runId: string) => void): Promise<RunResult> {
   const { config, ledger, skill, progress } = options;
   const clock = options.clock ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
@@ -46,7 +70,8 @@ export async function runSkill(options: RunSkillOptions): Promise<RunResult> {
   const privacy = skill.privacy ?? config.defaults.privacy;
   const env = Object.fromEntries(skill.env.map((name) => [name, options.env[name] ?? '']));
 
-  const runId = options.dryRun ? 'dry-run' : existing?.id ?? createRunRecord(ledger, skill, prepared, 'running');
+  const runId = options.dryRun ? 'dry-run' : existing?.id ?? createRunRecord(ledger, skill, prepared, 'running', config);
+  if (!options.dryRun) opened(runId);
   if (!options.dryRun && existing) ledger.setRunStatus(runId, 'running');
   const reused = new Map((existing ? ledger.stepResults(runId) : []).map((row) => [row.step_id, row]));
 

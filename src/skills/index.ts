@@ -2,7 +2,7 @@
 export { findSkillFile, listSkills, validateSkillFiles } from './find-skill.js';
 export { loadSkill, requiredInputs } from './load-skill.js';
 export { loadSkillRef } from './load-skill-ref.js';
-export { skillHistory } from './git.js';
+export { skillHistory, fileAtCommit } from './git.js';
 export { renderTemplate, parseTemplate, type RenderPlace } from './render.js';
 export { staticCheck } from './static-check.js';
 export { parseInputArgs } from './parse-input-args.js';

@@ -1,31 +1,45 @@
-// portai queue list [--json]
+// portai queue list [id] [--all] [--json] — the text and JSON forms list the same jobs: finished ones (done,
+// cancelled) only with --all. An id (the run id `--defer` printed, or a job id) shows that one job.
+import { BadInputError } from '../../errors.js';
 import { openLedgerFor, printJson, type GlobalOptions } from '../context.js';
+import type { JobRow } from '../../ledger/index.js';
 
-export default async function queueList(_globals: GlobalOptions, options: { json?: boolean; all?: boolean }): Promise<number> {
+const FINISHED = new Set(['done', 'cancelled']);
+
+export default async function queueList(_globals: GlobalOptions, id: string | undefined, options: { json?: boolean; all?: boolean }): Promise<number> {
   const ledger = await openLedgerFor();
   try {
-    const jobs = ledger.listJobs().map((job) => ({
-      id: job.id,
-      run_id: job.run_id,
-      skill: job.skill,
-      state: job.state,
-      not_before: job.not_before_ms === null || job.not_before_ms === undefined ? null : new Date(job.not_before_ms).toISOString(),
-      reason: job.reason ?? null,
-      attempts: job.attempts,
-    }));
+    const rows = id === undefined ? ledger.listJobs().filter((job) => options.all || !FINISHED.has(job.state)) : [findOne(ledger.findJob(id), id)];
+    const jobs = rows.map(toListed);
     if (options.json) {
       printJson(jobs);
       return 0;
     }
-    const shown = options.all ? jobs : jobs.filter((job) => !['done', 'cancelled'].includes(job.state));
-    if (shown.length === 0) process.stdout.write(options.all ? 'the queue is empty\n' : 'nothing queued (see finished jobs with --all)\n');
-    for (const job of shown) {
+    if (jobs.length === 0) process.stdout.write(options.all ? 'the queue is empty\n' : 'nothing queued (see finished jobs with --all)\n');
+    for (const job of jobs) {
       const when = job.state === 'waiting' && job.not_before ? ` until ${job.not_before}` : '';
       const why = job.reason ? ` because ${job.reason}` : '';
-      process.stdout.write(`${job.id}  ${job.skill}  ${job.state}${when}${why}  (attempts ${job.attempts}, run ${job.run_id})\n`);
+      process.stdout.write(`${job.run_id}  ${job.skill}  ${job.state}${when}${why}  (attempts ${job.attempts}, job ${job.id})\n`);
     }
     return 0;
   } finally {
     ledger.close();
   }
+}
+
+function findOne(job: JobRow | undefined, id: string): JobRow {
+  if (!job) throw new BadInputError(`no queued job or deferred run with id ${id}`, { hint: 'see the ids with: portai queue list --all' });
+  return job;
+}
+
+function toListed(job: JobRow) {
+  return {
+    id: job.id,
+    run_id: job.run_id,
+    skill: job.skill,
+    state: job.state,
+    not_before: job.not_before_ms === null || job.not_before_ms === undefined ? null : new Date(job.not_before_ms).toISOString(),
+    reason: job.reason ?? null,
+    attempts: job.attempts,
+  };
 }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { BadInputError } from '../../errors.js';
 import { loadConfigFor, openLedgerFor, printJson, printOutput, type GlobalOptions } from '../context.js';
 import { createProgress } from '../../runner/progress.js';
+import { closeRunsOnSignal } from '../close-runs-on-signal.js';
 import type { RunResult } from '../../runner/result.js';
 
 export interface RunOptions {
@@ -25,6 +26,7 @@ export default async function runSkillCommand(globals: GlobalOptions, name: stri
     throw new BadInputError(`--use ${options.use}: expected <provider>/<model>`, { hint: 'e.g. --use openrouter/openrouter/free' });
   }
   const ledger = await openLedgerFor();
+  const removeSignalHandlers = closeRunsOnSignal();
   try {
     if ((options.defer || skill.defer) && !options.dryRun) {
       const { deferRun } = await import('../../queue/index.js');
@@ -56,6 +58,7 @@ export default async function runSkillCommand(globals: GlobalOptions, name: stri
     if (result.status === 'blocked' && result.run_id) process.stderr.write(`portai: run ${result.run_id} is kept; resume it with: portai runs resume ${result.run_id}\n`);
     return exitCodeOf(result);
   } finally {
+    removeSignalHandlers();
     ledger.close();
   }
 }

@@ -10,7 +10,7 @@ export default async function runsList(_globals: GlobalOptions, options: { limit
     const runs = ledger.listRuns({ limit }).map((run) => ({ id: run.id, skill: run.skill, status: run.status, started_utc: run.started_utc, finished_utc: run.finished_utc ?? null }));
     if (options.json) printJson(runs);
     else if (runs.length === 0) process.stdout.write('no runs yet\n');
-    else for (const run of runs) process.stdout.write(`${run.id}  ${run.status.padEnd(7)}  ${run.started_utc}  ${run.skill}\n`);
+    else for (const run of runs) process.stdout.write(`${run.id}  ${run.status.padEnd(11)}  ${run.started_utc}  ${run.skill}\n`);
     return 0;
   } finally {
     ledger.close();

@@ -1,18 +1,27 @@
-// portai runs resume <id> — continue a failed or blocked run; finished steps are reused, not paid for again
+// portai runs resume <id> — continue a failed, blocked or interrupted run; finished steps are reused, not paid for
+// again. Works from any folder: the skill comes from the file and hash the run recorded, the config from the file it
+// ran under (unless --config or $PORTAI_CONFIG says otherwise).
+import fs from 'node:fs';
 import { BadInputError } from '../../errors.js';
 import { loadConfigFor, openLedgerFor, printJson, printOutput, type GlobalOptions } from '../context.js';
 import { createProgress } from '../../runner/progress.js';
+import { closeRunsOnSignal } from '../close-runs-on-signal.js';
+import type { RunRow } from '../../ledger/index.js';
 import { exitCodeOf, jsonResult } from './run.js';
 
 export default async function runsResume(globals: GlobalOptions, id: string, options: { json?: boolean }): Promise<number> {
-  const config = await loadConfigFor(globals);
   const ledger = await openLedgerFor();
+  const removeSignalHandlers = closeRunsOnSignal();
   try {
     const run = ledger.getRun(id);
     if (!run) throw new BadInputError(`no run with id ${id}`, { hint: 'see the ids with: portai runs list' });
     if (run.status === 'ok') throw new BadInputError(`run ${id} already finished`, { hint: `see its output with: portai runs show ${id}` });
+    if (run.status === 'running') {
+      throw new BadInputError(`run ${id} is still running (process ${run.owner_pid} on ${run.owner_host})`, { hint: 'wait for it, or stop that process first' });
+    }
+    const config = await loadConfigFor({ ...globals, config: globals.config ?? (process.env.PORTAI_CONFIG ? undefined : recordedConfig(run)) });
     const { loadRunSkill } = await import('../../runner/load-run-skill.js');
-    const skill = loadRunSkill(run, config.skills_dirs);
+    const skill = loadRunSkill(run);
     const { runSkill } = await import('../../runner/run-skill.js');
     const result = await runSkill({ config, ledger, skill, given: {}, env: process.env, progress: createProgress(), runId: id });
     if (options.json) printJson(jsonResult(result));
@@ -20,6 +29,12 @@ export default async function runsResume(globals: GlobalOptions, id: string, opt
     for (const line of result.problem ?? []) process.stderr.write(`portai: ${line}\n`);
     return exitCodeOf(result);
   } finally {
+    removeSignalHandlers();
     ledger.close();
   }
+}
+
+/** The config file the run was started with, while it still exists. */
+function recordedConfig(run: RunRow): string | undefined {
+  return run.config_file && fs.existsSync(run.config_file) ? run.config_file : undefined;
 }

@@ -1,14 +1,15 @@
-// portai runs show <id> [--json] — steps, attempts, each step's plan and the output
+// portai runs show <id> [--json] — steps, attempts, each step's plan and the output. The id is a run id or the id of
+// the queue job that holds the run.
 import { BadInputError } from '../../errors.js';
 import { openLedgerFor, printJson, printOutput, type GlobalOptions } from '../context.js';
 
 export default async function runsShow(_globals: GlobalOptions, id: string, options: { json?: boolean }): Promise<number> {
   const ledger = await openLedgerFor();
   try {
-    const run = ledger.getRun(id);
+    const run = ledger.getRun(id) ?? ledger.getRun(ledger.findJob(id)?.run_id ?? '');
     if (!run) throw new BadInputError(`no run with id ${id}`, { hint: 'see the ids with: portai runs list' });
-    const attempts = ledger.attemptsOf(id);
-    const plans = ledger.getPlans(id);
+    const attempts = ledger.attemptsOf(run.id);
+    const plans = ledger.getPlans(run.id);
     if (options.json) {
       printJson({ ...run, attempts, plans });
       return 0;
@@ -19,6 +20,7 @@ export default async function runsShow(_globals: GlobalOptions, id: string, opti
     out(`started ${run.started_utc}${run.finished_utc ? ` · finished ${run.finished_utc}` : ''}`);
     out(`skill file ${run.skill_file} (sha256 ${run.skill_hash.slice(0, 12)}${run.skill_commit ? `, commit ${run.skill_commit.slice(0, 10)}` : ''})`);
     out(`inputs ${JSON.stringify(run.inputs)}`);
+    if (run.status === 'interrupted') out(`interrupted: its process (pid ${run.owner_pid} on ${run.owner_host}) is gone — resume it with: portai runs resume ${run.id}`);
     for (const { step_id, plan } of plans) {
       out();
       out(`step ${step_id}`);

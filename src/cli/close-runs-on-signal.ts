@@ -1,0 +1,23 @@
+// Ctrl-C (SIGINT) or SIGTERM while a run works: close its ledger record (failed, with the signal as its problem),
+// say how to resume it, and exit with the shell's convention for a signal, 128 + its number (130, 143).
+import { interruptActiveRuns } from '../runner/active-runs.js';
+
+const SIGNALS = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/** Install the handlers for the life of a command; the returned function removes them. */
+export function closeRunsOnSignal(): () => void {
+  const handlers = Object.entries(SIGNALS).map(([signal, code]) => {
+    const handler = () => {
+      const name = signal === 'SIGINT' ? 'Ctrl-C (SIGINT)' : 'SIGTERM';
+      for (const runId of interruptActiveRuns(`stopped by ${name}`)) {
+        process.stderr.write(`portai: stopped by ${name}; run ${runId} is marked failed — resume it with: portai runs resume ${runId}\n`);
+      }
+      process.exit(code);
+    };
+    process.on(signal, handler);
+    return [signal, handler] as const;
+  });
+  return () => {
+    for (const [signal, handler] of handlers) process.off(signal, handler);
+  };
+}
