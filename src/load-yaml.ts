@@ -1,6 +1,6 @@
 // Parse a YAML file keeping positions, validate it with ajv, and turn the first problem into
 // one plain error naming the file, line:column, field and the fix.
-import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
+import { LineCounter, parseDocument, isNode, visit, type Document } from 'yaml';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { BadInputError } from './errors.js';
 
@@ -10,7 +10,19 @@ export interface LoadedYaml<T> {
   placeOf(path: Array<string | number>): { line?: number; column?: number };
 }
 
+/** Skills, config and presets are small hand-written files; anything bigger is a mistake, refused before parsing. */
+export const MAX_YAML_BYTES = 1024 * 1024;
+/** Aliases a document may expand; the yaml library's own default, named here so the error can say so. */
+const MAX_ALIAS_COUNT = 100;
+
 export function parseYaml<T = unknown>(file: string, text: string, validate?: ValidateFunction): LoadedYaml<T> {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_YAML_BYTES) {
+    throw new BadInputError(`the file is ${(bytes / 1024 / 1024).toFixed(1)} MiB; portai reads YAML files of at most 1 MiB`, {
+      place: { file },
+      hint: 'check it is the file you meant; keep large data out of skill and config files (pass it as an input, e.g. --input-json @data.json)',
+    });
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const placeOf = (path: Array<string | number>) => positionOf(doc, lineCounter, path);
@@ -23,12 +35,33 @@ export function parseYaml<T = unknown>(file: string, text: string, validate?: Va
       hint: 'fix the YAML at that line (indentation, a missing colon, or an unquoted special character)',
     });
   }
-  const value = doc.toJS({ maxAliasCount: 100 }) as T;
+  const value = toValue<T>(doc, file, lineCounter);
   if (validate && !validate(value ?? {})) {
     const error = pickError(validate.errors ?? []);
     throw schemaError(file, error, placeOf);
   }
   return { value, placeOf };
+}
+
+function toValue<T>(doc: Document, file: string, lineCounter: LineCounter): T {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as T;
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    // aliases that expand to millions of nodes (a "billion laughs" file), or an alias to an anchor that is not defined
+    let offset: number | undefined;
+    visit(doc, {
+      Alias(_key, node) {
+        offset = node.range?.[0];
+        return visit.BREAK;
+      },
+    });
+    const position = offset === undefined ? undefined : lineCounter.linePos(offset);
+    throw new BadInputError(`YAML aliases: ${error.message}`, {
+      place: { file, line: position?.line, column: position?.col },
+      hint: `write the values out instead of repeating them with *aliases (at most ${MAX_ALIAS_COUNT} alias expansions per file)`,
+    });
+  }
 }
 
 function firstLine(text: string): string {

@@ -1,7 +1,9 @@
 // Map whatever a command throws to the user's one or two lines and an exit code (DESIGN.md).
 import { PortaiError, EXIT } from '../errors.js';
+import { printJsonError } from './json-error.js';
 
-export function reportError(error: unknown, debug: boolean): number {
+export function reportError(error: unknown, debug: boolean, json = false): number {
+  if (json) printJsonError(error);
   if (error instanceof PortaiError) {
     for (const line of error.userLines()) process.stderr.write(`portai: ${line}\n`);
     if (debug && error.stack) process.stderr.write(`${error.stack}\n`);

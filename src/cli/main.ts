@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { reportError } from './handle.js';
+import { printJsonError } from './json-error.js';
 import type { GlobalOptions } from './context.js';
 
 const require = createRequire(import.meta.url);
@@ -93,9 +94,10 @@ async function main(argv: string[]): Promise<void> {
     if (error instanceof CommanderError) {
       // help and version exit 0; every other parse problem is bad usage (exit 2)
       process.exitCode = error.exitCode === 0 ? 0 : 2;
+      if (error.exitCode !== 0 && argv.includes('--json')) printJsonError(error, 'usage');
       return;
     }
-    process.exitCode = reportError(error, process.argv.includes('--debug'));
+    process.exitCode = reportError(error, process.argv.includes('--debug'), process.argv.includes('--json'));
   }
 }
 

@@ -3,19 +3,27 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { migrate } from './migrations.js';
+import { ledgerFileProblem } from './ledger-file-problem.js';
 
 export class Db {
   readonly sqlite: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
 
   constructor(file: string) {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    this.sqlite = new Database(file);
-    this.sqlite.pragma('busy_timeout = 5000');
-    this.sqlite.pragma('journal_mode = WAL');
-    this.sqlite.pragma('synchronous = NORMAL');
-    this.sqlite.pragma('foreign_keys = ON');
-    migrate(this.sqlite);
+    let sqlite: Database.Database | undefined;
+    try {
+      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      sqlite = new Database(file);
+      sqlite.pragma('busy_timeout = 5000');
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('synchronous = NORMAL');
+      sqlite.pragma('foreign_keys = ON');
+      migrate(sqlite);
+    } catch (error) {
+      sqlite?.close();
+      throw ledgerFileProblem(error, file) ?? error;
+    }
+    this.sqlite = sqlite;
   }
 
   statement(sql: string): Database.Statement {

@@ -10,6 +10,7 @@ import { estimateTokens, promptCharacters } from './estimate.js';
 import { clientName, readJsonBody, sendError, sendJson } from './http-io.js';
 import { modelList } from './model-list.js';
 import { proxy, type ServeContext } from './proxy.js';
+import { listenError } from './listen-error.js';
 
 export interface ServeOptions {
   config: Config;
@@ -57,7 +58,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
     });
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error) => reject(listenError(error, host, options.port ?? 0)));
     server.listen(options.port ?? 0, host, () => resolve());
   });
   port = (server.address() as AddressInfo).port;
