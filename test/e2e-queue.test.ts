@@ -72,6 +72,28 @@ describe('portai run skill --defer and portai worker', () => {
     expect(provider.requests).toHaveLength(2);
   });
 
+  it('a worker stopped by a second SIGTERM mid-job closes the run on record (exit 143), and the next worker finishes it', async () => {
+    setup();
+    const runId = (await workspace.run(['run', 'skill', 'greet', '-i', 'name=Twice', '--defer'])).stdout.trim();
+    provider.enqueue({ text: 'never delivered', delay_ms: 60_000 });
+    const worker = spawn(process.execPath, [cliPath, 'worker'], { cwd: workspace.dir, env: workspace.env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    worker.stderr?.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
+    await until(() => provider.requests.length === 1);
+    worker.kill('SIGTERM');
+    await until(() => stderr.includes('stopping after the job in flight'));
+    worker.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    const stopped = JSON.parse((await workspace.run(['runs', 'show', runId, '--json'])).stdout);
+    expect(stopped).toMatchObject({ status: 'failed', error: expect.stringContaining('the worker was stopped by SIGTERM') });
+
+    provider.enqueue({ text: 'delivered by the next worker' });
+    expect((await workspace.run(['worker', '--once'])).code).toBe(0);
+    const after = JSON.parse((await workspace.run(['runs', 'show', runId, '--json'])).stdout);
+    expect(after).toMatchObject({ status: 'ok', output: 'delivered by the next worker' });
+  });
+
   it('the id --defer prints is accepted by queue list, queue cancel and runs show; the job id works too', async () => {
     setup();
     const runId = (await workspace.run(['run', 'skill', 'greet', '-i', 'name=One', '--defer'])).stdout.trim();

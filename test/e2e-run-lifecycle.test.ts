@@ -42,12 +42,20 @@ async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void
 }
 
 /** `portai run skill greet` in the background, its request held by the fake for a minute. */
-async function startSlowRun(): Promise<{ child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> }> {
+interface Exit {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+async function startSlowRun(extra: string[] = []): Promise<{ child: ChildProcess; exited: Promise<Exit> }> {
   provider.enqueue({ text: 'too late', delay_ms: 60_000 });
-  const child = spawn(process.execPath, [cliPath, 'run', 'skill', 'greet', '-i', 'name=Slow'], { cwd: workspace.dir, env: workspace.env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [cliPath, 'run', 'skill', 'greet', '-i', 'name=Slow', ...extra], { cwd: workspace.dir, env: workspace.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
   let stderr = '';
+  child.stdout?.on('data', (chunk) => (stdout += chunk));
   child.stderr?.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, stderr })));
+  const exited = new Promise<Exit>((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
   await until(() => provider.requests.length === 1);
   return { child, exited };
 }
@@ -137,6 +145,16 @@ describe('a signal while a request is in flight', () => {
       expect(run.attempts[0].error_message).toContain(name);
     });
   }
+
+  it('under --json the signal is one JSON error object on stdout', async () => {
+    setup();
+    const { child, exited } = await startSlowRun(['--json']);
+    child.kill('SIGINT');
+    const { code, stdout } = await exited;
+    expect(code).toBe(130);
+    const run = await onlyRun();
+    expect(JSON.parse(stdout)).toEqual({ error: { kind: 'interrupted', message: 'stopped by Ctrl-C (SIGINT)', hint: `resume it with: portai runs resume ${run.id}`, file: null, line: null } });
+  });
 });
 
 describe('a process killed outright (SIGKILL)', () => {

@@ -43,7 +43,13 @@ export async function runSkill(options: RunSkillOptions): Promise<RunResult> {
     });
   } catch (error) {
     // bad input found only at run time (a template, a missing key), an action that failed: the run's problem on record
-    if (runId) options.ledger.setRunStatus(runId, error instanceof BlockedError ? 'blocked' : 'failed', { error: problemOf(error) });
+    if (runId) {
+      try {
+        options.ledger.setRunStatus(runId, error instanceof BlockedError ? 'blocked' : 'failed', { error: problemOf(error) });
+      } catch {
+        // the ledger itself failed: the original error is the one to report; the run shows as interrupted
+      }
+    }
     throw error;
   } finally {
     release();
