@@ -179,6 +179,11 @@ describe('a process killed outright (SIGKILL)', () => {
     expect(resumed.stdout).toBe('Hello, Slow!\n');
     const run = await onlyRun();
     expect(run.status).toBe('ok');
+    // the request the killed process left in flight is closed too, not counted as in flight for ever
+    expect(run.attempts.map((attempt) => [attempt.status, attempt.error_message])).toEqual([
+      ['error', 'the process that sent it stopped before the answer arrived'],
+      ['ok', null],
+    ]);
   });
 
   it('a run whose process is alive is running, not interrupted, and cannot be resumed twice', async () => {

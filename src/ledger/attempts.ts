@@ -185,3 +185,10 @@ export function abandonAttempts(db: Db, runId: string, message: string, now = Da
     .statement(`UPDATE attempts SET status = 'error', error_kind = 'network', error_message = ?, finished_utc = ? WHERE run_id = ? AND status = 'reserved' AND pid = ?`)
     .run(message, iso(now), runId, process.pid).changes;
 }
+
+/** A run taken over (resumed, or claimed by a worker): requests its stopped owner left in flight never got an answer. */
+export function abandonOrphanAttempts(db: Db, runId: string, now = Date.now()): number {
+  return db
+    .statement(`UPDATE attempts SET status = 'error', error_kind = 'network', error_message = 'the process that sent it stopped before the answer arrived', finished_utc = ? WHERE run_id = ? AND status = 'reserved' AND pid IS NOT ?`)
+    .run(iso(now), runId, process.pid).changes;
+}

@@ -68,6 +68,9 @@ export class Ledger {
   abandonAttempts(runId: string, message: string): number {
     return attempts.abandonAttempts(this.db, runId, message);
   }
+  abandonOrphanAttempts(runId: string): number {
+    return attempts.abandonOrphanAttempts(this.db, runId);
+  }
   releaseStaleReservations(olderThanMs: number): number {
     return attempts.releaseStaleReservations(this.db, olderThanMs);
   }

@@ -78,7 +78,10 @@ async function runSteps(options: RunSkillOptions, opened: (runId: string) => voi
 
   const runId = options.dryRun ? 'dry-run' : existing?.id ?? createRunRecord(ledger, skill, prepared, 'running', config);
   if (!options.dryRun) opened(runId);
-  if (!options.dryRun && existing) ledger.setRunStatus(runId, 'running');
+  if (!options.dryRun && existing) {
+    ledger.setRunStatus(runId, 'running');
+    ledger.abandonOrphanAttempts(runId);
+  }
   const reused = new Map((existing ? ledger.stepResults(runId) : []).map((row) => [row.step_id, row]));
 
   const outputs: Record<string, unknown> = {};
