@@ -129,7 +129,7 @@ steps:
 });
 
 describe('a signal while a request is in flight', () => {
-  for (const [signal, code, name] of [['SIGINT', 130, 'Ctrl-C (SIGINT)'], ['SIGTERM', 143, 'SIGTERM']] as const) {
+  for (const [signal, code, name] of [['SIGINT', 130, 'Ctrl-C (SIGINT)'], ['SIGTERM', 143, 'SIGTERM'], ['SIGHUP', 129, 'SIGHUP']] as const) {
     it(`${signal}: the run is marked failed in the same process, its request too, and the exit code is ${code}`, async () => {
       setup();
       const { child, exited } = await startSlowRun();
