@@ -122,6 +122,8 @@ export interface Preset {
   quota_url?: string;
   /** caveats `doctor` prints */
   warnings?: string[];
+  /** what every model of this provider states unless it says otherwise (Ollama: local, so false) */
+  trains_on_data?: boolean;
 }
 
 export interface ResolvedModel extends ModelFacts {

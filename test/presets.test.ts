@@ -7,6 +7,8 @@ import { BadInputError } from '../src/errors.js';
 import { loadPresets, packageRoot } from '../src/config/index.js';
 import { shippedPresetsDir } from '../src/config/load-presets.js';
 import type { ErrorRule, Preset } from '../src/types.js';
+import { parse as parseYamlText } from 'yaml';
+import { resolveConfig } from '../src/config/resolve-config.js';
 
 const SHIPPED = [
   'anthropic',
@@ -116,6 +118,30 @@ describe('shipped presets', () => {
       expect(model.thinking).toBe('zai-thinking');
       if (model.id.startsWith('glm-5')) expect(model.quota_weight).toBeGreaterThanOrEqual(2);
     }
+  });
+
+  it('states trains_on_data for every model from the published terms, with the source in a comment', () => {
+    for (const name of SHIPPED) {
+      const text = fs.readFileSync(path.join(shippedPresetsDir(), `${name}.yaml`), 'utf8');
+      const raw = parseYamlText(text) as { trains_on_data?: unknown; models: Array<{ id: string; trains_on_data?: unknown }> };
+      for (const model of raw.models) expect([true, false, 'unknown'], `${name}: ${model.id}`).toContain(model.trains_on_data ?? raw.trains_on_data);
+      if (raw.models.length === 0) expect([true, false, 'unknown'], name).toContain(raw.trains_on_data);
+      const stated = [raw.trains_on_data, ...raw.models.map((model) => model.trains_on_data)].some((value) => typeof value === 'boolean');
+      // a true or false is a claim about someone's terms: the file says where it comes from
+      if (stated && name !== 'ollama') expect(text, name).toMatch(/^\s*#.*https:\/\//m);
+    }
+  });
+
+  it('reads unknown as absent, and the provider-wide fact fills in for models that state none', () => {
+    const gptOss = preset('openrouter').models.find((model) => model.id === 'openai/gpt-oss-20b:free');
+    expect(gptOss && 'trains_on_data' in gptOss).toBe(false);
+    expect(preset('openai-compatible').trains_on_data).toBeUndefined();
+    for (const name of ['zai', 'zai-coding', 'zai-coding-anthropic', 'opencode-go', 'openai', 'anthropic']) {
+      for (const model of preset(name).models) expect(model.trains_on_data, `${name}/${model.id}`).toBe(false);
+    }
+    const shelf = new Map(presets);
+    const config = resolveConfig({ providers: { local: { preset: 'ollama', models: [{ id: 'llama3.2' }] } } }, shelf, { file: null, baseDir: os.tmpdir(), placeOf: () => ({}), env: {} });
+    expect(config.providers.local.models[0].trains_on_data).toBe(false);
   });
 
   it('chooses the wire per OpenCode Go model: MiniMax and Qwen speak /messages, the rest /chat/completions', () => {

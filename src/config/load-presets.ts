@@ -59,7 +59,18 @@ export function loadPresetFile(file: string): Preset {
   const text = fs.readFileSync(file, 'utf8');
   const loaded = parseYaml<Preset>(file, text, presetValidator());
   checkPreset(file, loaded);
-  return loaded.value;
+  return withoutUnknowns(loaded.value);
+}
+
+/**
+ * A preset writes `trains_on_data: unknown` to say the provider's terms are silent; past the loader an
+ * unknown fact is simply absent (DESIGN.md "Precise rules"), so the guards read one representation.
+ */
+function withoutUnknowns(preset: Preset): Preset {
+  const known = (value: unknown) => (value === 'unknown' ? undefined : (value as boolean | undefined));
+  const { trains_on_data, ...rest } = preset;
+  const models = preset.models.map(({ trains_on_data: stated, ...model }) => (known(stated) === undefined ? model : { ...model, trains_on_data: known(stated) }));
+  return known(trains_on_data) === undefined ? { ...rest, models } : { ...rest, models, trains_on_data: known(trains_on_data) };
 }
 
 function checkPreset(file: string, loaded: LoadedYaml<Preset>): void {

@@ -20,7 +20,7 @@ export function resolveProvider(name: string, entry: RawProvider, preset: Preset
     headers: { ...preset.headers, ...entry.headers },
     billing,
     limits: { ...preset.limits, ...entry.limits },
-    models: mergeModels(preset.models, listed).map((model) => resolveModel(model, wire, billing)),
+    models: mergeModels(preset.models, listed).map((model) => resolveModel(withTraining(model, preset), wire, billing)),
     // `<provider>/*` means what the user listed, in their order, when they listed anything
     wildcard: (listed.length > 0 ? listed : preset.models).map((model) => model.id),
     errors: [...(preset.errors ?? [])],
@@ -35,6 +35,11 @@ function mergeModels(fromPreset: ModelFacts[], fromConfig: ModelFacts[]): ModelF
   for (const model of fromPreset) merged.set(model.id, { ...model });
   for (const model of fromConfig) merged.set(model.id, { ...merged.get(model.id), ...model });
   return [...merged.values()];
+}
+
+/** A provider-wide fact (a local Ollama never trains) fills in for a model that states none of its own. */
+function withTraining(model: ModelFacts, preset: Preset): ModelFacts {
+  return model.trains_on_data === undefined && preset.trains_on_data !== undefined ? { ...model, trains_on_data: preset.trains_on_data } : model;
 }
 
 function resolveModel(model: ModelFacts, wire: ResolvedModel['wire'], billing: ResolvedModel['billing']): ResolvedModel {
