@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/index.js';
 import type { Config } from '../src/types.js';
-import { configFindings, describeKey, describeQuota, doctorExitCode, formatFindings, quotaUrlFor, skillFindings } from '../src/doctor/index.js';
+import { configFindings, describeKey, describeQuota, doctorExitCode, formatFindings, quotaUrlFor, skillFindings, privacyRouteFindings } from '../src/doctor/index.js';
 import type { Finding } from '../src/doctor/index.js';
 import { openRouterKey, zaiQuota } from './fake-provider/catalog-routes.js';
 
@@ -105,8 +105,59 @@ routes:
 `, { secret: privateSkill });
     const findings = skillFindings(config);
     const problem = findings.find((finding) => finding.text.includes('private skill secret'));
-    expect(problem).toMatchObject({ level: 'problem', text: expect.stringMatching(/step think: routes\[0\] reaches only models that may train/) });
+    expect(problem).toMatchObject({ level: 'problem', text: expect.stringMatching(/step think: every candidate of routes\[0\] is refused for private skills \(openrouter\/nvidia\/nemotron-3-super-120b-a12b:free trains on prompts\)/) });
     expect(problem?.fix).toMatch(/trains_on_data: false/);
+  });
+
+  it('a route all of whose candidates may train is a problem naming each model and the exact YAML for the config', () => {
+    const config = configFrom(`defaults: { privacy: private }
+providers:
+  plan:
+    preset: openai-compatible
+    base_url: http://127.0.0.1:9/v1
+    billing: subscription
+    models: [{ id: glm-4.7 }, { id: glm-5.1 }]
+  openrouter: { preset: openrouter }
+routes:
+  - when: { effort: high }
+    use: [plan/*]
+  - use: [openrouter/*]
+`);
+    const findings = privacyRouteFindings(config);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ level: 'problem', text: 'every high-effort candidate (routes[0]) is refused for private skills: plan/glm-4.7 trains_on_data is unknown, plan/glm-5.1 trains_on_data is unknown' });
+    expect(findings[0].fix).toContain(`add to ${config.file}: providers: { plan: { models: [{ id: glm-4.7, trains_on_data: false }, { id: glm-5.1, trains_on_data: false }] } }`);
+    expect(doctorExitCode(findings)).toBe(1);
+  });
+
+  it('a route where only some candidates may train is a warning; models that train by their terms are no surprise', () => {
+    const config = configFrom(`providers:
+  plan:
+    preset: openai-compatible
+    base_url: http://127.0.0.1:9/v1
+    billing: subscription
+    models: [{ id: glm-4.7 }, { id: clean, trains_on_data: false }]
+  openrouter: { preset: openrouter }
+routes:
+  - when: { effort: high }
+    use: [plan/glm-4.7, plan/clean, openrouter/*]
+  - use: [openrouter/*]
+`);
+    const findings = privacyRouteFindings(config);
+    expect(findings).toEqual([expect.objectContaining({ level: 'warn', text: 'private high-effort steps (routes[0]) skip plan/glm-4.7 trains_on_data is unknown, and go to the next candidate' })]);
+    // no wildcard in the route: only the unknown model is listed, so plan/* is not narrowed
+    expect(findings[0].fix).toContain('providers: { plan: { models: [{ id: glm-4.7, trains_on_data: false }] } }');
+  });
+
+  it('says nothing when no work is private', () => {
+    const config = configFrom(`defaults: { privacy: public }
+serve: { privacy: public }
+providers:
+  plan: { preset: openai-compatible, base_url: "http://127.0.0.1:9/v1", models: [{ id: glm-4.7 }] }
+routes:
+  - use: [plan/*]
+`);
+    expect(privacyRouteFindings(config)).toEqual([]);
   });
 
   it('the same skill is fine once the route also reaches a model of unknown training on OpenRouter', () => {

@@ -4,6 +4,8 @@ import type { Config, LlmStep, Skill, StepTraits } from '../types.js';
 import { listSkills, loadSkill } from '../skills/index.js';
 import { expandRefs, candidateFacts, matchRule } from '../router/index.js';
 import { configName } from '../router/config-name.js';
+import { refusalText, refusedForPrivate } from '../router/privacy-fix.js';
+import { fixesFor } from './check-privacy.js';
 import type { Finding } from './finding.js';
 
 export function skillFindings(config: Config): Finding[] {
@@ -35,18 +37,14 @@ export function privacyFindings(config: Config, skill: Skill): Finding[] {
       continue;
     }
     if (privacy !== 'private') continue;
-    const reachable = expandRefs(config.routes[rule].use, config).filter(({ ref }) => {
-      const { provider, model } = candidateFacts(config, ref);
-      // the privacy guard's rule: unknown counts as "may train", except on OpenRouter (data_collection: deny)
-      return model.trains_on_data === false || (model.trains_on_data === undefined && provider.family === 'openrouter');
+    const use = config.routes[rule].use;
+    const reached = expandRefs(use, config).map(({ ref }) => candidateFacts(config, ref));
+    if (reached.some(({ provider, model }) => !refusedForPrivate(provider, model))) continue;
+    findings.push({
+      level: 'problem',
+      text: `private skill ${skill.name}, step ${step.id}: every candidate of routes[${rule}] is refused for private skills (${reached.map(({ provider, model }) => refusalText(provider, model)).join(', ')}), so it is always blocked`,
+      fix: `${fixesFor(config, reached, use).join('; ')} (in ${skill.file} if its data is not private)`,
     });
-    if (reachable.length === 0) {
-      findings.push({
-        level: 'problem',
-        text: `private skill ${skill.name}, step ${step.id}: routes[${rule}] reaches only models that may train on prompts, so it is always blocked`,
-        fix: `add a model with trains_on_data: false to routes[${rule}], or set privacy: public in ${skill.file} if its data is not private`,
-      });
-    }
   }
   return findings;
 }

@@ -10,6 +10,7 @@ import { zaiQuotaFindings } from './check-zai-quota.js';
 import { configFindings } from './check-config.js';
 import { catalogFindings } from './check-catalog.js';
 import { skillFindings } from './check-skills.js';
+import { privacyRouteFindings } from './check-privacy.js';
 
 export interface DoctorOptions {
   config: Config;
@@ -24,7 +25,7 @@ export async function runDoctor(options: DoctorOptions): Promise<Finding[]> {
   const perProvider = await Promise.all(providers.map((provider) => providerFindings(provider, env, now_ms)));
   const findings: Finding[] = perProvider.flat();
   if (providers.length === 0) findings.push({ level: 'problem', text: 'no provider is configured', fix: 'set OPENROUTER_API_KEY for the built-in default, or run `portai init` and edit portai.yaml' });
-  findings.push(...configFindings(config), ...catalogFindings(config, ledger, now_ms), ...skillFindings(config));
+  findings.push(...configFindings(config), ...privacyRouteFindings(config), ...catalogFindings(config, ledger, now_ms), ...skillFindings(config));
   return findings;
 }
 

@@ -29,6 +29,8 @@ export function blockedSummary(plan: Plan): string[] {
   for (const rejection of plan.rejected) counts.set(rejection.guard, (counts.get(rejection.guard) ?? 0) + 1);
   const byGuard = [...counts].map(([guard, count]) => `${guard} ×${count}`).join(', ');
   const lines = [`blocked by: ${byGuard}`, ...plan.rejected.map((rejection) => `  ${rejectionLine(rejection)}`)];
+  // the quiet case issue 12 found: a private step whose whole route may train; say it in one line first
+  if (plan.rejected.every((rejection) => rejection.guard === 'privacy')) lines.unshift(`every candidate of ${plan.rule_text} is refused for private skills`);
   const times = plan.rejected.map((rejection) => rejection.until_ms).filter((until): until is number => typeof until === 'number');
   if (times.length > 0) lines.push(`the earliest block ends at ${formatUtc(Math.min(...times))}`);
   else lines.push('no block ends by itself: change the config or the skill as shown above');
