@@ -5,3 +5,4 @@ export { loadPresets } from './load-presets.js';
 export { packageRoot } from './package-root.js';
 export { apiKeyOf } from './api-key.js';
 export { defaultConfigYaml } from './starter-yaml.js';
+export { defaultCalendarFile } from './default-calendar.js';

@@ -8,6 +8,7 @@ import { expandHome } from './find-config-file.js';
 import { packageRoot } from './package-root.js';
 import type { PlaceOf, RawConfig } from './raw-config.js';
 import { resolveProvider } from './resolve-provider.js';
+import { withDefaultCalendar } from './default-calendar.js';
 import type { PresetSource } from './load-presets.js';
 
 export interface ResolveSource {
@@ -53,7 +54,7 @@ export function resolveConfig(raw: RawConfig, presets: PresetSource, source: Res
     providers,
     routes,
     retry: { max_wait_seconds: raw.retry?.max_wait_seconds ?? DEFAULT_MAX_WAIT_SECONDS },
-    calendars: raw.calendars ?? {},
+    calendars: withDefaultCalendar(raw.calendars, source.env),
     serve: { privacy: raw.serve?.privacy, models: raw.serve?.models ?? {} },
   };
 }

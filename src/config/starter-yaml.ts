@@ -39,11 +39,18 @@ providers:
   #   preset: anthropic
 
 # The first rule that matches a step wins; its \`use\` list is the order the candidates are tried in.
-# A provider whose key is not set is skipped. <provider>/* means that provider's models in listed order.
+# A provider whose key is not set is skipped (\`portai doctor\` lists it as info), so with only
+# OPENROUTER_API_KEY set every step goes to OpenRouter's free models. <provider>/* means that provider's models in listed order.
 routes:
   - when: { effort: high }
     use: [zai-coding/glm-5.1, zai-coding/glm-4.7, opencode-go/kimi-k2.6, opencode-go/glm-5.1, openrouter/*]
   - use: [openrouter/*]
+
+# Targets for calendar steps. Until one is named default, calendar steps write to calendar.ics in the
+# state folder ($PORTAI_HOME, else ~/.local/state/portai), so calendar-update works at once.
+# calendars:
+#   default: { caldav: https://dav.example.com/alice/calendar/, username_env: CAL_USER, password_env: CAL_PASS }
+#   local: { ics: ~/calendar.ics }
 
 # \`portai serve\`: a local OpenAI + Anthropic endpoint for other agents. The client's model name chooses
 # the traits routing sees.

@@ -17,7 +17,8 @@ export function catalogFindings(config: Config, ledger: CatalogLedger, now_ms: n
     const synced = ledger.lastSync(provider.name);
     const fix = `portai models sync ${provider.name}`;
     if (synced === undefined) {
-      findings.push({ level: 'warn', provider: provider.name, text: 'model catalog never synced: portai cannot tell when a configured model vanishes or turns paid', fix });
+      // a newcomer's first doctor: worth a hint, not a failing exit status
+      findings.push({ level: 'info', provider: provider.name, text: 'model catalog never synced: portai cannot tell when a configured model vanishes or turns paid', fix });
       continue;
     }
     const days = Math.floor((now_ms - synced) / DAY_MS);

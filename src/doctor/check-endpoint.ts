@@ -7,11 +7,13 @@ import type { Finding } from './finding.js';
 export function keyFinding(provider: ResolvedProvider, apiKey: string | undefined): Finding {
   if (!provider.api_key_env) return { level: 'ok', provider: provider.name, text: 'no key needed' };
   if (apiKey) return { level: 'ok', provider: provider.name, text: `key ${provider.api_key_env} is set` };
+  // information, not a problem: a starter config lists plans the user may not have; a route left with no
+  // keyed candidate at all is the problem (check-route-keys.ts)
   return {
-    level: 'problem',
+    level: 'info',
     provider: provider.name,
     text: `key ${provider.api_key_env} is not set: every model of this provider is skipped`,
-    fix: `export ${provider.api_key_env}=… (or remove the provider from your config)`,
+    fix: `export ${provider.api_key_env}=… to use it (or remove the provider from your config)`,
   };
 }
 

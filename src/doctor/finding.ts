@@ -1,7 +1,8 @@
 // One line of `portai doctor`, how it prints, and what it means for the exit status.
 
 export interface Finding {
-  level: 'ok' | 'warn' | 'problem';
+  /** info: worth knowing, needs no action (a provider you do not use has no key) */
+  level: 'ok' | 'info' | 'warn' | 'problem';
   provider?: string;
   text: string;
   /** how to fix it; every warn and problem has one */
@@ -15,7 +16,7 @@ export function doctorExitCode(findings: Finding[]): 0 | 1 {
   return findings.some((finding) => finding.level === 'problem' || (finding.level === 'warn' && !finding.advisory)) ? 1 : 0;
 }
 
-const LABEL: Record<Finding['level'], string> = { ok: 'ok     ', warn: 'warn   ', problem: 'problem' };
+const LABEL: Record<Finding['level'], string> = { ok: 'ok     ', info: 'info   ', warn: 'warn   ', problem: 'problem' };
 
 export function formatFindings(findings: Finding[]): string {
   const lines: string[] = [];

@@ -11,6 +11,8 @@ import { configFindings } from './check-config.js';
 import { catalogFindings } from './check-catalog.js';
 import { skillFindings } from './check-skills.js';
 import { privacyRouteFindings } from './check-privacy.js';
+import { routeKeyFindings } from './check-route-keys.js';
+import { calendarFindings } from './check-calendars.js';
 
 export interface DoctorOptions {
   config: Config;
@@ -25,7 +27,10 @@ export async function runDoctor(options: DoctorOptions): Promise<Finding[]> {
   const perProvider = await Promise.all(providers.map((provider) => providerFindings(provider, env, now_ms)));
   const findings: Finding[] = perProvider.flat();
   if (providers.length === 0) findings.push({ level: 'problem', text: 'no provider is configured', fix: 'set OPENROUTER_API_KEY for the built-in default, or run `portai init` and edit portai.yaml' });
-  findings.push(...configFindings(config), ...privacyRouteFindings(config), ...catalogFindings(config, ledger, now_ms), ...skillFindings(config));
+  // a caveat about a provider without its key (a plan the user does not have) is noise
+  const unused = new Set(perProvider.flat().filter((finding) => finding.level === 'info' && finding.provider).map((finding) => finding.provider));
+  const risky = configFindings(config).filter((finding) => !(finding.advisory && finding.provider && unused.has(finding.provider)));
+  findings.push(...risky, ...routeKeyFindings(config, env), ...privacyRouteFindings(config), ...catalogFindings(config, ledger, now_ms), ...skillFindings(config), ...calendarFindings(config, env));
   return findings;
 }
 
