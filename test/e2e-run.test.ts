@@ -132,7 +132,10 @@ steps:
   it('--dry-run prints each step plan with rejected candidates and sends nothing, without keys', async () => {
     setup('routes:\n  - use: [paid/pricey, local/*]\n');
     const result = await workspace.run(['run', 'skill', 'greet', '-i', 'name=Gu', '--dry-run'], { env: { LOCAL_KEY: undefined } });
-    expect(result.code).toBe(0);
+    // the plan needs no keys; the exit code is what the real run would do without them
+    expect(result.stderr).toContain('portai: the real run would stop at step say (exit 2):');
+    expect(result.stderr).toContain('LOCAL_KEY is not set');
+    expect(result.code).toBe(2);
     expect(result.stdout).toContain('local/small-model');
     expect(result.stdout).toMatch(/paid\/pricey.*spend/);
     expect(provider.requests).toHaveLength(0);

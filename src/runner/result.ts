@@ -30,5 +30,7 @@ export interface RunResult {
   unblock_at_ms?: number | null;
   /** the lines that explain a blocked or failed run */
   problem?: string[];
+  /** dry runs: the first step the real run would stop at, and its exit code (2 bad input, 3 blocked) */
+  stop?: { step: string; exit_code: 2 | 3; lines: string[] };
   warnings: string[];
 }

@@ -10,6 +10,7 @@ import { runLlmStep, planFor } from './llm-step.js';
 import { runActionStep } from './action-step.js';
 import { contentHash } from './content-hash.js';
 import { trackRun } from './active-runs.js';
+import { missingKeyError, preflight } from './preflight.js';
 import type { Progress } from './progress.js';
 import type { RunResult, StepReport } from './result.js';
 
@@ -76,6 +77,15 @@ async function runSteps(options: RunSkillOptions, opened: (runId: string) => voi
   const privacy = skill.privacy ?? config.defaults.privacy;
   const env = Object.fromEntries(skill.env.map((name) => [name, options.env[name] ?? '']));
 
+  // bad input that a step would meet (no key for any candidate, an unknown calendar) stops the run before
+  // anything is sent or recorded; a dry run reports it instead, naming the same step
+  const before = preflight({
+    config, skill, env: options.env, use: options.use,
+    context: { ...inputs, now: time.now_utc, today: time.today, env, steps: {} },
+    traitsOf: (step) => traitsOf(skill, step, privacy, [{ content: step.prompt }]),
+  });
+  if (before && !options.dryRun) throw before.error;
+
   const runId = options.dryRun ? 'dry-run' : existing?.id ?? createRunRecord(ledger, skill, prepared, 'running', config);
   if (!options.dryRun) opened(runId);
   if (!options.dryRun && existing) {
@@ -87,6 +97,7 @@ async function runSteps(options: RunSkillOptions, opened: (runId: string) => voi
   const outputs: Record<string, unknown> = {};
   const result: RunResult = { run_id: options.dryRun ? null : runId, skill: skill.name, status: 'ok', output: null, steps: [], plans: [], warnings: [] };
   const lastIndex = lastLlmStepIndex(skill.steps);
+  if (before) result.stop = { step: before.step, exit_code: 2, lines: before.error.userLines() };
 
   for (const [index, step] of skill.steps.entries()) {
     const context = { ...inputs, now: time.now_utc, today: time.today, env, steps: outputs };
@@ -126,7 +137,12 @@ async function runSteps(options: RunSkillOptions, opened: (runId: string) => voi
       result.prompts = { ...result.prompts, [step.id]: prompt ?? null };
       outputs[step.id] = null;
       result.steps.push(emptyReport(step.id, prompt === undefined ? 'dry-run (prompt needs earlier outputs)' : 'dry-run'));
-      if (plan.candidates.length === 0) markBlocked(result, plan, plan.rejected);
+      // the plan above needs no keys; whether the real run could send anything is decided with them
+      const real = plan.candidates.length === 0 ? plan : planFor({ config, ledger, traits, runId: '', env: options.env, use: options.use, clock });
+      if (real.candidates.length === 0) {
+        markBlocked(result, real, real.rejected);
+        result.stop ??= { step: step.id, exit_code: 3, lines: result.problem ?? [] };
+      }
       continue;
     }
 
@@ -194,11 +210,7 @@ function earliestUntil(rejections: Rejection[]): number | null {
 /** DESIGN.md: a step left with no candidate only because keys are unset is bad input (exit 2) naming the variable. */
 function requireSomeKey(rejections: Rejection[], step: LlmStep, skill: Skill, config: Config): void {
   if (rejections.length === 0 || !rejections.every((rejection) => rejection.guard === 'key')) return;
-  const providers = [...new Set(rejections.map((rejection) => rejection.provider))];
-  const variables = [...new Set(providers.map((name) => config.providers[name]?.api_key_env).filter((variable): variable is string => Boolean(variable)))];
-  throw new BadInputError(`step ${step.id} of ${skill.name}: no provider can be used because ${variables.join(', ')} ${variables.length > 1 ? 'are' : 'is'} not set (provider ${providers.join(', ')})`, {
-    hint: `export ${variables[0]}=<your key>, or route the step to a provider whose key is set`,
-  });
+  throw missingKeyError(config, skill, step.id, [...new Set(rejections.map((rejection) => rejection.provider))]);
 }
 
 function tryRender(template: string, context: object, where: { file: string; field: string }, dryRun?: boolean): string | undefined {

@@ -82,8 +82,12 @@ export function jsonResult(result: RunResult) {
 
 async function printDryRun(result: RunResult, json?: boolean): Promise<number> {
   const { formatPlan } = await import('../../router/index.js');
+  const stop = result.stop;
   if (json) {
-    printJson({ skill: result.skill, status: result.status, plans: result.plans, prompts: result.prompts ?? {}, problem: result.problem ?? null });
+    printJson({
+      skill: result.skill, status: result.status, plans: result.plans, prompts: result.prompts ?? {}, problem: result.problem ?? null,
+      stops_at: stop ? { step: stop.step, exit_code: stop.exit_code, problem: stop.lines } : null,
+    });
   } else {
     process.stdout.write(`dry run of ${result.skill}: nothing is sent\n`);
     for (const step of result.steps) {
@@ -94,6 +98,12 @@ async function printDryRun(result: RunResult, json?: boolean): Promise<number> {
       if (plan && prompt === null) process.stdout.write('  prompt: (needs the output of an earlier step; rendered at run time)\n');
       if (plan && prompt) process.stdout.write(`  prompt:\n${prompt.replace(/^/gm, '    | ')}\n`);
     }
+  }
+  // the plan needs no keys, but the exit code is the real run's: 2 if it would refuse bad input, 3 if blocked
+  if (stop) {
+    process.stderr.write(`portai: the real run would stop at step ${stop.step} (exit ${stop.exit_code}):\n`);
+    for (const line of stop.lines) process.stderr.write(`portai:   ${line}\n`);
+    return stop.exit_code;
   }
   return result.status === 'blocked' ? 3 : 0;
 }
