@@ -39,6 +39,17 @@ describe('portai init, then doctor and calendar-update, with only OPENROUTER_API
     expect(doctor.code).toBe(0);
   });
 
+  it('without any config file the built-in default is green too, and calendar-update works with it', async () => {
+    const { home, env } = newcomer();
+    const doctor = await runCli(['doctor'], { cwd: home, env });
+    expect(doctor.stdout).not.toMatch(/^(problem|warn)/m);
+    expect(doctor.code).toBe(0);
+    provider.enqueue({ text: JSON.stringify({ title: 'Gym', start: '2026-12-05T08:00:00+00:00', end: '2026-12-05T09:00:00+00:00' }) });
+    const run = await runCli(['run', 'skill', 'calendar-update', '-i', 'request=gym on Saturday at 8'], { cwd: home, env });
+    expect(run.code).toBe(0);
+    expect(fs.readFileSync(path.join(env.PORTAI_HOME, 'calendar.ics'), 'utf8')).toContain('SUMMARY:Gym');
+  });
+
   it('a route left with no keyed candidate at all is still a problem', async () => {
     const { home, env } = newcomer();
     expect((await runCli(['init'], { cwd: home, env })).code).toBe(0);
