@@ -77,21 +77,21 @@ async function runSteps(options: RunSkillOptions, opened: (runId: string) => voi
   const privacy = skill.privacy ?? config.defaults.privacy;
   const env = Object.fromEntries(skill.env.map((name) => [name, options.env[name] ?? '']));
 
-  // bad input that a step would meet (no key for any candidate, an unknown calendar) stops the run before
-  // anything is sent or recorded; a dry run reports it instead, naming the same step
-  const before = preflight({
-    config, skill, env: options.env, use: options.use,
-    context: { ...inputs, now: time.now_utc, today: time.today, env, steps: {} },
-    traitsOf: (step) => traitsOf(skill, step, privacy, [{ content: step.prompt }]),
-  });
-  if (before && !options.dryRun) throw before.error;
-
   const runId = options.dryRun ? 'dry-run' : existing?.id ?? createRunRecord(ledger, skill, prepared, 'running', config);
   if (!options.dryRun) opened(runId);
   if (!options.dryRun && existing) {
     ledger.setRunStatus(runId, 'running');
     ledger.abandonOrphanAttempts(runId);
   }
+
+  // bad input that a step would meet (no key for any candidate, an unknown calendar) stops the run before
+  // anything is sent (runSkill records it as the run's problem); a dry run reports it, naming the same step
+  const before = preflight({
+    config, skill, env: options.env, use: options.use,
+    context: { ...inputs, now: time.now_utc, today: time.today, env, steps: {} },
+    traitsOf: (step) => traitsOf(skill, step, privacy, [{ content: step.prompt }]),
+  });
+  if (before && !options.dryRun) throw before.error;
   const reused = new Map((existing ? ledger.stepResults(runId) : []).map((row) => [row.step_id, row]));
 
   const outputs: Record<string, unknown> = {};
