@@ -182,6 +182,9 @@ export interface ServeAlias {
   max_tokens?: number;
 }
 
+/** Server-side paid features `portai serve` forwards only when `serve.allow` names them (priced by the spend guard). */
+export type ServeFeature = 'web_search';
+
 export interface Config {
   /** the file it came from; null for the built-in default */
   file: string | null;
@@ -194,7 +197,7 @@ export interface Config {
   routes: RouteRule[];
   retry: { max_wait_seconds: number };
   calendars: Record<string, CalendarTarget>;
-  serve: { privacy?: Privacy; models: Record<string, ServeAlias> };
+  serve: { privacy?: Privacy; models: Record<string, ServeAlias>; allow?: ServeFeature[] };
 }
 
 // ───────────────────────────── skills ─────────────────────────────
@@ -371,6 +374,8 @@ export interface StepTraits {
   tags: string[];
   prompt_chars: number;
   max_output_tokens?: number;
+  /** USD a request bills on top of its tokens, whatever the model's billing (serve's web search); counted as spend */
+  surcharge_usd?: number;
 }
 
 /** Counts from the ledger at one moment, for one provider entry. */

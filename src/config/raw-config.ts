@@ -1,5 +1,5 @@
 // The config file as written, after schema validation and before merging with presets.
-import type { Billing, CalendarTarget, Limits, ModelFacts, Privacy, RouteRule, ServeAlias, WireProtocol } from '../types.js';
+import type { Billing, CalendarTarget, Limits, ModelFacts, Privacy, RouteRule, ServeAlias, ServeFeature, WireProtocol } from '../types.js';
 
 export interface RawProvider {
   preset: string;
@@ -19,7 +19,7 @@ export interface RawConfig {
   budget?: { usd_per_day?: number };
   providers?: Record<string, RawProvider>;
   routes?: RouteRule[];
-  serve?: { privacy?: Privacy; models?: Record<string, ServeAlias> };
+  serve?: { privacy?: Privacy; models?: Record<string, ServeAlias>; allow?: ServeFeature[] };
   calendars?: Record<string, CalendarTarget>;
   retry?: { max_wait_seconds?: number };
 }

@@ -55,7 +55,7 @@ export function resolveConfig(raw: RawConfig, presets: PresetSource, source: Res
     routes,
     retry: { max_wait_seconds: raw.retry?.max_wait_seconds ?? DEFAULT_MAX_WAIT_SECONDS },
     calendars: withDefaultCalendar(raw.calendars, source.env),
-    serve: { privacy: raw.serve?.privacy, models: raw.serve?.models ?? {} },
+    serve: { privacy: raw.serve?.privacy, models: raw.serve?.models ?? {}, ...(raw.serve?.allow?.length ? { allow: raw.serve.allow } : {}) },
   };
 }
 

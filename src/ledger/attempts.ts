@@ -74,11 +74,11 @@ export function usage(db: Db, providers: ProviderWindows[], now: number): UsageS
   const dayStart = startOfUtcDay(now);
   const snapshot: UsageSnapshot = { now_ms: now, providers: {}, metered_usd_today: 0 };
   for (const provider of providers) snapshot.providers[provider.name] = providerUsage(db, provider, now, dayStart);
-  // every reported cost is real money, a "free" one too (that raises the cost alarm); a metered request still in
-  // flight counts at its reserved worst case
+  // every reported cost is real money, a "free" one too (that raises the cost alarm); a request still in flight
+  // counts at its reserved worst case (0 for free and subscription requests, unless a paid feature was reserved)
   const spent = db
     .statement(
-      `SELECT COALESCE(SUM(CASE WHEN billing = 'metered' THEN COALESCE(cost_usd, reserved_usd) ELSE COALESCE(cost_usd, 0) END), 0) AS usd
+      `SELECT COALESCE(SUM(COALESCE(cost_usd, reserved_usd)), 0) AS usd
        FROM attempts WHERE started_ms >= ?`,
     )
     .get(dayStart) as { usd: number };
@@ -103,7 +103,7 @@ function providerUsage(db: Db, provider: ProviderWindows, now: number, dayStart:
       MIN(CASE WHEN started_ms > @minute THEN started_ms END) AS minute_oldest,
       COALESCE(SUM(CASE WHEN started_ms >= @day THEN weight END), 0) AS day,
       COALESCE(SUM(CASE WHEN started_ms >= @day THEN
-        CASE WHEN billing = 'metered' THEN COALESCE(cost_usd, reserved_usd) ELSE COALESCE(cost_usd, 0) END END), 0) AS usd_today,
+        COALESCE(cost_usd, reserved_usd) END), 0) AS usd_today,
       COALESCE(SUM(CASE WHEN status = 'reserved' AND started_ms > @flight THEN 1 END), 0) AS in_flight${windowColumns}
     FROM attempts WHERE provider = @provider AND started_ms > @from`;
   const parameters: Record<string, unknown> = { minute: minuteStart, day: dayStart, flight: now - IN_FLIGHT_HORIZON_MS, provider: provider.name, from: from - 1 };

@@ -15,12 +15,12 @@ export function maxOutputTokens(traits: StepTraits, model: ResolvedModel): numbe
 export function listWorstUsd(traits: StepTraits, model: ResolvedModel): number | null {
   const maxOutput = maxOutputTokens(traits, model);
   if (!model.price || maxOutput === undefined) return null;
-  return ((traits.prompt_chars / 4) * model.price.input + maxOutput * model.price.output) / 1_000_000;
+  return ((traits.prompt_chars / 4) * model.price.input + maxOutput * model.price.output) / 1_000_000 + (traits.surcharge_usd ?? 0);
 }
 
-/** What the request may bill: 0 unless metered. */
+/** What the request may bill: its tokens when metered, plus any per-request surcharge (serve's web search). */
 export function worstUsd(traits: StepTraits, model: ResolvedModel): number | null {
-  return model.billing === 'metered' ? listWorstUsd(traits, model) : 0;
+  return model.billing === 'metered' ? listWorstUsd(traits, model) : (traits.surcharge_usd ?? 0);
 }
 
 /** Expected bill: the prompt plus half the max output. */

@@ -15,6 +15,7 @@ import type { ClientFormat } from './client-error.js';
 import { estimateTokens } from './estimate.js';
 import { effortForThinking } from './translate-request.js';
 import { upstreamRequest } from './upstream-request.js';
+import { webSearchUsd, type ScreenedRequest } from './screen-request.js';
 import { requestTraits } from './request-traits.js';
 import { attempt } from './upstream-attempt.js';
 import { failedError, blockedError } from './outcome.js';
@@ -31,7 +32,10 @@ export interface ServeContext {
 
 export interface ProxyCall {
   format: ClientFormat;
+  /** already cut to the allowlist (screen-request.ts) */
   body: Record<string, unknown>;
+  /** OpenRouter's web plugin, allowed by serve.allow and priced into the spend guard */
+  webSearch?: ScreenedRequest['webSearch'];
   clientHeaders: { anthropicVersion?: string; anthropicBeta?: string };
   /** the client's name from its user agent, for the ledger */
   client: string | null;
@@ -42,7 +46,7 @@ export interface ProxyCall {
 
 export async function proxy(context: ServeContext, call: ProxyCall): Promise<void> {
   const { config, ledger } = context;
-  const { traits, alias } = requestTraits(config, call.format, call.body);
+  const { traits, alias } = requestTraits(config, call.format, call.body, webSearchUsd(call.webSearch));
   const now = context.clock();
   const plan: Plan = planStep({
     config,
@@ -61,6 +65,11 @@ export async function proxy(context: ServeContext, call: ProxyCall): Promise<voi
 
   for (const candidate of plan.candidates) {
     const { provider, model } = candidateFacts(config, candidate.ref);
+    if (call.webSearch && !(provider.family === 'openrouter' && model.wire === 'openai-chat')) {
+      // a search the client asked (and pays) for must not be silently skipped by another upstream
+      rejections.push({ ref: candidate.ref, provider: provider.name, model: model.id, guard: 'spend', reason: 'web search is only priced and sent on OpenRouter routes', until_ms: null });
+      continue;
+    }
     const endpoint = endpointFor(provider, model, apiKeyOf(provider, context.env));
     // built before reserving: a request that cannot be translated is the client's problem, not a provider attempt
     const upstream = upstreamRequest({
@@ -73,6 +82,7 @@ export async function proxy(context: ServeContext, call: ProxyCall): Promise<voi
       alias,
       effort: (call.format === 'anthropic' ? effortForThinking(call.body.thinking as never) : undefined) ?? traits.effort,
       privacy: traits.privacy,
+      webSearch: call.webSearch,
       thinking: wantsThinking ? model.thinking : undefined,
     });
     let tries = 0;
@@ -90,7 +100,8 @@ export async function proxy(context: ServeContext, call: ProxyCall): Promise<voi
       if (outcome.ok) {
         const usage = outcome.usage;
         finishAnswered(ledger, reservation.attempt_id, model, { ...usage, http_status: 200 }, estimatedInputTokens, finishedAt - started, finishedAt);
-        const alarm = costAlarm(provider, model, usage.cost_usd);
+        // the web search's own price is expected on a free model; only a cost beyond it is an alarm
+        const alarm = costAlarm(provider, model, usage.cost_usd === undefined ? undefined : usage.cost_usd - (traits.surcharge_usd ?? 0));
         if (alarm) {
           ledger.addBlock(alarm);
           context.log(`warning: ${provider.name} is ${model.billing} but reported a cost of $${usage.cost_usd} for ${model.id}; blocked until: portai providers unblock ${provider.name}`);

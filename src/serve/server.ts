@@ -11,6 +11,7 @@ import { clientName, readJsonBody, sendError, sendJson } from './http-io.js';
 import { modelList } from './model-list.js';
 import { proxy, type ServeContext } from './proxy.js';
 import { listenError } from './listen-error.js';
+import { screenRequest } from './screen-request.js';
 
 export interface ServeOptions {
   config: Config;
@@ -94,7 +95,9 @@ async function handle(request: IncomingMessage, response: ServerResponse, contex
       return sendJson(response, 200, { input_tokens: estimateTokens(promptCharacters(body)) });
     }
     if (route === 'POST /v1/messages' || route === 'POST /v1/chat/completions') {
-      const body = await readJsonBody(request);
+      const raw = await readJsonBody(request);
+      // the allowlist first: nothing past this line can forward a field it does not name
+      const { body, webSearch } = screenRequest(format, raw, context.config.serve.allow);
       if (!Array.isArray(body.messages)) throw new ClientError(400, 'invalid_request_error', 'messages: an array of messages is required');
       if (format === 'anthropic' && typeof body.max_tokens !== 'number') throw new ClientError(400, 'invalid_request_error', 'max_tokens: a number is required');
       const controller = new AbortController();
@@ -104,6 +107,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, contex
       await proxy(context, {
         format,
         body,
+        webSearch,
         clientHeaders: { anthropicVersion: headerText(request, 'anthropic-version'), anthropicBeta: headerText(request, 'anthropic-beta') },
         client: clientName(request.headers['user-agent']),
         response,

@@ -34,6 +34,8 @@ export interface UpstreamInput {
   alias: ServeAlias;
   effort: Effort;
   privacy: Privacy;
+  /** OpenRouter's web plugin, allowed by serve.allow (only OpenRouter candidates get this far with it) */
+  webSearch?: { max_results: number };
   /** the model's thinking control to switch on, when the request asks for thinking */
   thinking?: ModelFacts['thinking'];
 }
@@ -93,6 +95,8 @@ function applyFamilyExtras(body: Record<string, unknown>, input: UpstreamInput):
     const ours = isRecord(extras.provider) ? extras.provider : {};
     // ours last: a client must not raise max_price or allow data collection on a private route
     if (Object.keys(clientProvider).length || Object.keys(ours).length) body.provider = { ...clientProvider, ...ours };
+    // Exa pinned: its per-result price is the one the spend guard reserved; "native" search bills differently
+    if (input.webSearch) body.plugins = [{ id: 'web', engine: 'exa', max_results: input.webSearch.max_results }];
     if (extras.reasoning && body.reasoning === undefined && body.reasoning_effort === undefined) body.reasoning = extras.reasoning;
   } else if (input.provider.family === 'zai' && input.model.wire === 'openai-chat') {
     Object.assign(body, { ...zaiExtras(request), ...pick(body, 'thinking') });

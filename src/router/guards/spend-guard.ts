@@ -12,8 +12,10 @@ const ROUNDING_USD = 1e-9;
 
 export const spendGuard: Guard = (context) => {
   const { model, provider, config } = context;
-  if (model.billing !== 'metered') return null;
   const file = configName(config);
+  // a free model with a paid server-side feature (serve.allow) bills the feature: it must fit the budgets too
+  const surcharge = context.traits.surcharge_usd ?? 0;
+  if (model.billing !== 'metered') return surcharge > 0 ? checkBudgets(context, surcharge, file) : null;
   if (!namesCandidate(context)) {
     return reject(context, 'spend', `metered model not named by the route (only a route naming ${context.ref} or ${provider.name}/* may pay)`, `add ${context.ref} to a route's use list in ${file}`, null);
   }
@@ -25,13 +27,19 @@ export const spendGuard: Guard = (context) => {
       : `add price: {input, output} (USD per million tokens) for ${model.id} in ${file}`;
     return reject(context, 'spend', `${missing}: the worst-case cost cannot be bounded`, fix, null);
   }
+  return checkBudgets(context, worst, file);
+};
+
+/** The global daily budget, then the provider's own daily cap. */
+function checkBudgets(context: GuardContext, worst: number, file: string) {
+  const { config, provider } = context;
   const budget = checkDaily(context, worst, config.budget.usd_per_day, context.snapshot.metered_usd_today, 'budget.usd_per_day', file);
   if (budget) return budget;
   const cap = provider.limits.usd_per_day;
   if (cap === undefined) return null;
   const spent = context.snapshot.providers[provider.name]?.usd_today ?? 0;
   return checkDaily(context, worst, cap, spent, `providers.${provider.name}.limits.usd_per_day`, file);
-};
+}
 
 function checkDaily(context: GuardContext, worst: number, limit: number, spent: number, field: string, file: string) {
   const unblock = `raise ${field} in ${file}`;
