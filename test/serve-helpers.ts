@@ -8,6 +8,7 @@ import { startFakeProvider, type FakeProvider } from './fake-provider/server.js'
 import { openLedger, type Ledger } from '../src/ledger/index.js';
 import { startServe, type RunningServer } from '../src/serve/index.js';
 import { closeConnections } from '../src/wire/http.js';
+import type { ConnectionLimits } from '../src/serve/connection-limits.js';
 import type { Config, ResolvedModel, ResolvedProvider } from '../src/types.js';
 
 export const KEYS = { OPENROUTER_API_KEY: 'sk-or-upstream-key-111', ZAI_API_KEY: 'zai-upstream-key-222', PAID_API_KEY: 'sk-paid-upstream-key-333' };
@@ -98,14 +99,14 @@ export function serveConfig(fakeUrl: string, overrides: Partial<Config> = {}, li
   };
 }
 
-export async function startHarness(options: { config?: (fakeUrl: string) => Config } = {}): Promise<Harness> {
+export async function startHarness(options: { config?: (fakeUrl: string) => Config; connectionLimits?: Partial<ConnectionLimits> } = {}): Promise<Harness> {
   const fake = await startFakeProvider();
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'portai-serve-test-'));
   const ledger = openLedger(home);
   const config = options.config ? options.config(fake.url) : serveConfig(fake.url);
   const logs: string[] = [];
   // sleep is instant: retries still happen, the tests just do not wait for them
-  const server = await startServe({ config, ledger, home, env: { ...KEYS }, log: (line) => logs.push(line), sleep: async () => {} });
+  const server = await startServe({ config, ledger, home, env: { ...KEYS }, log: (line) => logs.push(line), sleep: async () => {}, connectionLimits: options.connectionLimits });
   return {
     fake,
     ledger,

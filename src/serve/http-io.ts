@@ -9,10 +9,16 @@ const MAX_BODY_BYTES = 32 * 1024 * 1024;
 export async function readJsonBody(request: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new ClientError(413, 'invalid_request_error', 'request body is larger than 32 MB');
-    chunks.push(chunk as Buffer);
+  try {
+    for await (const chunk of request) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_BODY_BYTES) throw new ClientError(413, 'invalid_request_error', 'request body is larger than 32 MB');
+      chunks.push(chunk as Buffer);
+    }
+  } catch (caught) {
+    if (caught instanceof ClientError) throw caught;
+    // the client went away or was cut off by the request timeout (connection-limits.ts): its problem, not a server fault
+    throw new ClientError(408, 'invalid_request_error', 'the request body did not arrive in time');
   }
   const text = Buffer.concat(chunks).toString('utf8');
   let parsed: unknown;

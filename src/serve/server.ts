@@ -12,6 +12,7 @@ import { modelList } from './model-list.js';
 import { proxy, type ServeContext } from './proxy.js';
 import { listenError } from './listen-error.js';
 import { screenRequest } from './screen-request.js';
+import { applyConnectionLimits, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './connection-limits.js';
 
 export interface ServeOptions {
   config: Config;
@@ -27,6 +28,8 @@ export interface ServeOptions {
   log?: (line: string) => void;
   clock?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** tests shorten these; see connection-limits.ts */
+  connectionLimits?: Partial<ConnectionLimits>;
 }
 
 export interface RunningServer {
@@ -52,12 +55,14 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
     log,
   };
   let port = 0;
-  const server = http.createServer((request, response) => {
+  const limits = { ...DEFAULT_CONNECTION_LIMITS, ...options.connectionLimits };
+  const server = http.createServer({ connectionsCheckingInterval: limits.checkIntervalMs }, (request, response) => {
     handle(request, response, context, token, port, host).catch((error: unknown) => {
       log(`portai serve: ${(error as Error)?.message ?? String(error)}`);
       if (!response.writableEnded) sendError(response, formatOf(request), new ClientError(500, 'api_error', 'portai serve failed on this request; see its log'));
     });
   });
+  applyConnectionLimits(server, limits);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error) => reject(listenError(error, host, options.port ?? 0)));
     server.listen(options.port ?? 0, host, () => resolve());
@@ -82,12 +87,14 @@ function formatOf(request: IncomingMessage): ClientFormat {
 async function handle(request: IncomingMessage, response: ServerResponse, context: ServeContext, token: string, port: number, host: string): Promise<void> {
   const format = formatOf(request);
   const path = new URL(request.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '');
+  let authenticated = false;
   try {
     if (!hostAllowed(request.headers.host, port, host)) throw new ClientError(403, 'permission_error', `Host '${request.headers.host ?? ''}' is not this server; use 127.0.0.1:${port}`);
     if (!originAllowed(request.headers.origin)) throw new ClientError(403, 'permission_error', 'requests from web pages are refused');
     if (!tokenMatches(token, presentedToken(request.headers))) {
       throw new ClientError(401, 'authentication_error', 'missing or wrong portai token; see `portai serve --print-env claude` for the settings');
     }
+    authenticated = true;
     const route = `${request.method} ${path}`;
     if (route === 'GET /v1/models') return sendJson(response, 200, modelList(context.config, context.ledger, context.env, context.clock()));
     if (route === 'POST /v1/messages/count_tokens') {
@@ -118,6 +125,8 @@ async function handle(request: IncomingMessage, response: ServerResponse, contex
     throw new ClientError(404, 'not_found_error', `no endpoint ${route}; portai serves POST /v1/messages, POST /v1/chat/completions, POST /v1/messages/count_tokens, GET /v1/models`);
   } catch (error) {
     if (!(error instanceof ClientError)) throw error;
+    // an unauthenticated caller gets no kept-alive socket to try again on, nor to trickle a body into
+    if (!authenticated) response.setHeader('connection', 'close');
     if (!response.writableEnded) sendError(response, format, error);
   }
 }
