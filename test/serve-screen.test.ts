@@ -15,10 +15,10 @@ afterEach(async () => {
 const chatRequest = openRouterSchema('ChatRequest');
 const ask = [{ role: 'user', content: 'hello' }];
 
-async function post(path: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+async function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await fetch(`${harness.server.url}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${harness.server.token}`, 'anthropic-version': '2023-06-01' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${harness.server.token}`, 'anthropic-version': '2023-06-01', ...headers },
     body: JSON.stringify(body),
   });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
@@ -163,6 +163,15 @@ describe('Anthropic messages requests: what is forwarded', () => {
     expect(sent.metadata).toEqual({ user_id: 'user_abc_account__session_1' });
     expect(sent.tools).toEqual([{ name: 'Bash', description: 'run', input_schema: { type: 'object' } }]);
     for (const field of ['context_management', 'output_config', 'service_tier']) expect(sent, field).not.toHaveProperty(field);
+  });
+
+  it('anthropic-beta: only the betas that change delivery pass; premium-priced and server-tool betas do not', async () => {
+    harness = await startHarness();
+    const betas = 'claude-code-20250219,context-1m-2025-08-07,interleaved-thinking-2025-05-14,extended-cache-ttl-2025-04-11,fine-grained-tool-streaming-2025-05-14,mcp-client-2025-04-04,context-management-2025-06-27';
+    expect((await post('/v1/messages', { model: 'claude-sonnet-4', max_tokens: 100, messages: ask }, { 'anthropic-beta': betas })).status).toBe(200);
+    expect(harness.fake.requests[0].headers['anthropic-beta']).toBe('interleaved-thinking-2025-05-14,fine-grained-tool-streaming-2025-05-14');
+    expect((await post('/v1/messages', { model: 'claude-sonnet-4', max_tokens: 100, messages: ask }, { 'anthropic-beta': 'context-1m-2025-08-07' })).status).toBe(200);
+    expect(harness.fake.requests[1].headers).not.toHaveProperty('anthropic-beta');
   });
 
   it('translated to OpenAI chat: the body carries only mapped fields and satisfies ChatRequest', async () => {

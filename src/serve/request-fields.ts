@@ -99,3 +99,21 @@ export const WEB_SEARCH_DEFAULT_RESULTS = 5;
 // "$4 per 1,000 web results", 5 results by default: https://openrouter.ai/announcements/introducing-web-search-via-the-api
 // Priced for the Exa engine, which portai pins: native search (OpenAI, Anthropic models) bills differently.
 export const WEB_SEARCH_USD_PER_RESULT = 0.004;
+
+/**
+ * anthropic-beta values passed on (by prefix; the date suffix changes): each only changes how the answer streams
+ * or how tools and thinking interleave. Others are dropped: `context-1m-*` bills long prompts at a premium,
+ * `extended-cache-ttl-*` bills cache writes double, and the server-tool betas (mcp-client, code-execution,
+ * web-fetch, files-api) serve fields the allowlist refuses anyway. Claude Code's own `claude-code-*`,
+ * `oauth-*` and `context-management-*` mean nothing to an upstream holding portai's key and dropped fields.
+ */
+export const ANTHROPIC_BETAS_FORWARDED = ['interleaved-thinking-', 'fine-grained-tool-streaming-', 'token-efficient-tools-'];
+
+export function forwardedBetas(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const kept = header
+    .split(',')
+    .map((value) => value.trim())
+    .filter((value) => ANTHROPIC_BETAS_FORWARDED.some((prefix) => value.startsWith(prefix)));
+  return kept.length ? kept.join(',') : undefined;
+}

@@ -10,6 +10,7 @@ import type { ClientFormat } from './client-error.js';
 import type { AnthropicRequest, OpenAIRequest } from './formats.js';
 import { translateRequest } from './translate-request.js';
 import { anthropicRequestFromOpenAI } from './translate-openai.js';
+import { forwardedBetas } from './request-fields.js';
 
 /** Anthropic requires max_tokens; an OpenAI client that sends none gets this unless its alias or model says. */
 const DEFAULT_MAX_TOKENS = 4096;
@@ -52,7 +53,8 @@ export function upstreamRequest(input: UpstreamInput): UpstreamRequest {
     }
     applyFamilyExtras(body, input);
     const extra: Record<string, string> = { 'anthropic-version': input.clientHeaders.anthropicVersion ?? '2023-06-01' };
-    if (input.clientHeaders.anthropicBeta) extra['anthropic-beta'] = input.clientHeaders.anthropicBeta;
+    const betas = forwardedBetas(input.clientHeaders.anthropicBeta);
+    if (betas) extra['anthropic-beta'] = betas;
     const mode: RelayMode = format === 'anthropic' ? 'anthropic-pass' : 'openai-from-anthropic';
     return { url: `${endpoint.base_url}/v1/messages`, headers: requestHeaders(endpoint, stream, extra), body, mode };
   }
