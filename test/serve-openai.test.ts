@@ -142,6 +142,19 @@ describe('guards seen by a client', () => {
     expect(harness.fake.requests).toHaveLength(1);
   });
 
+  it('free models in a rate window and a metered fallback at a $0 budget → 429 with retry-after, not 403', async () => {
+    // Claude Code shows a 403 as "Failed to authenticate" and stops; it waits and retries a 429
+    await begin({ config: (url) => serveConfig(url, {}, { requests_per_minute: 1 }) });
+    await client.chat.completions.create({ model: 'claude-haiku-4', messages: ask('first') });
+    const failure = await client.chat.completions.create({ model: 'claude-haiku-4', messages: ask('second') }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(OpenAI.RateLimitError);
+    const seconds = Number((failure as InstanceType<typeof OpenAI.RateLimitError>).headers?.get('retry-after'));
+    expect(seconds).toBeGreaterThan(0);
+    expect(seconds).toBeLessThanOrEqual(60);
+    expect(String((failure as Error).message)).toContain('paid/expensive-model — spend');
+    expect(harness.fake.requests).toHaveLength(1);
+  });
+
   it('a private alias with only training models → 403 permission_error with the reason', async () => {
     await begin({
       config: (url) => {

@@ -6,8 +6,10 @@ import { ClientError, type ClientFormat } from './client-error.js';
 const MAX_REASONS = 6;
 
 /**
- * Nothing was sent. 429 with retry-after only when every candidate waits on a real rate window (a quota guard
- * with a known end); anything else — budget, privacy, a cost alarm, a gone model — is a 403 permission_error.
+ * Nothing was sent. 429 with retry-after as soon as one candidate only waits on a window with a known end (a quota
+ * guard, or a health block that lifts by itself), even when the others are refused for good (the metered fallback
+ * at a $0 budget): Claude Code retries a 429 but shows a 403 as "Failed to authenticate" and stops. 403
+ * permission_error only when no candidate could ever serve: budget, privacy, a cost alarm, a gone model.
  */
 export function blockedError(model: string, plan: Plan, rejections: Rejection[], _format: ClientFormat, now_ms: number): ClientError {
   if (rejections.length === 0) {
@@ -16,11 +18,12 @@ export function blockedError(model: string, plan: Plan, rejections: Rejection[],
   }
   const reasons = unique(rejections.map((rejection) => `${rejection.ref} — ${rejection.guard}: ${rejection.reason}${rejection.unblock ? ` (unblock: ${rejection.unblock})` : ''}`));
   const shown = reasons.slice(0, MAX_REASONS).join('; ') + (reasons.length > MAX_REASONS ? `; and ${reasons.length - MAX_REASONS} more` : '');
-  const rateWindows = rejections.every((rejection) => rejection.guard === 'quota' && typeof rejection.until_ms === 'number');
-  if (rateWindows) {
-    const until = Math.min(...rejections.map((rejection) => rejection.until_ms as number));
+  const waiting = rejections.filter((rejection) => (rejection.guard === 'quota' || rejection.guard === 'health') && typeof rejection.until_ms === 'number');
+  if (waiting.length > 0) {
+    const until = Math.min(...waiting.map((rejection) => rejection.until_ms as number));
     const seconds = Math.max(1, Math.ceil((until - now_ms) / 1000));
-    return new ClientError(429, 'rate_limit_error', `portai: every route for '${model}' is at its request limit: ${shown}`, seconds);
+    const what = waiting.length === rejections.length ? 'is at its request limit' : `has no usable route until one frees in ${seconds} s`;
+    return new ClientError(429, 'rate_limit_error', `portai: every route for '${model}' ${what}: ${shown}`, seconds);
   }
   return new ClientError(403, 'permission_error', `portai refused '${model}': ${shown}`);
 }
