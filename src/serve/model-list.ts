@@ -1,11 +1,11 @@
-// GET /v1/models: portai's route aliases and the Claude model names its patterns catch, with what a client needs
+// GET /v1/models and /v1/models/{id}: portai's route aliases and the Claude model names its patterns catch, with what a client needs
 // to size its requests. One shape both SDKs read: OpenAI's {object, data[{id, object, created, owned_by}]} and
 // Anthropic's {data[{id, type, display_name, created_at}], has_more, first_id, last_id}.
 import type { Config, ServeAlias } from '../types.js';
 import type { Ledger } from '../ledger/index.js';
 import { plan as planStep, candidateFacts } from '../router/index.js';
 import { providerWindows } from '../runner/endpoint.js';
-import { globToRegExp } from './aliases.js';
+import { globToRegExp, matchAlias } from './aliases.js';
 
 /** The names Claude Code and the Anthropic SDK send; listed when a `serve.models` pattern catches them. */
 export const CLAUDE_MODEL_NAMES = [
@@ -44,6 +44,12 @@ export function modelList(config: Config, ledger: Ledger, env: Record<string, st
     }
   }
   return { object: 'list', data, has_more: false, first_id: data[0]?.id ?? null, last_id: data[data.length - 1]?.id ?? null };
+}
+
+/** GET /v1/models/{id}: any name a route answers to (an alias, or a Claude name a pattern catches); else a 404. */
+export function modelEntry(config: Config, ledger: Ledger, env: Record<string, string | undefined>, now_ms: number, id: string): ListedModel {
+  const matched = matchAlias(config, id);
+  return describe(id, matched.name, matched.alias, config, ledger, env, now_ms);
 }
 
 function describe(id: string, aliasName: string, alias: ServeAlias, config: Config, ledger: Ledger, env: Record<string, string | undefined>, now_ms: number): ListedModel {

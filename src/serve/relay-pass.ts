@@ -7,7 +7,8 @@ import { usageOf } from '../wire/openai-fields.js';
 import { startEventStream, writeOpenAIData } from './http-io.js';
 import { isRecord, parseJsonText, relayFailure, type RelayInput, type RelayUsage } from './relay-common.js';
 
-export async function relayOpenAIPass(input: RelayInput): Promise<RelayUsage> {
+/** includeUsage: the client asked for usage itself; otherwise the usage portai asked for is kept from it. */
+export async function relayOpenAIPass(input: RelayInput & { includeUsage: boolean }): Promise<RelayUsage> {
   const { upstream, endpoint, response } = input;
   try {
     if (!input.stream) {
@@ -24,25 +25,31 @@ export async function relayOpenAIPass(input: RelayInput): Promise<RelayUsage> {
     }
     const usage: RelayUsage = {};
     const held: string[] = [];
+    let finishSeen = false;
+    let usageSeen = false;
     const finished = await readEvents(upstream.body, (event) => {
       const data = event.data.trim();
-      if (data === '[DONE]') {
-        flush(input, held);
-        writeOpenAIData(response, '[DONE]');
-        return true;
-      }
+      if (data === '[DONE]') return true;
       const chunk = parseJsonText(data);
       if (!isRecord(chunk)) throw badResponse(endpoint, 'a stream chunk is not JSON', upstream.status, true);
       if (chunk.error !== undefined) throw mapBodyError(endpoint, chunk, upstream.headers, Date.now(), input.model);
       const choice = Array.isArray(chunk.choices) && isRecord(chunk.choices[0]) ? chunk.choices[0] : undefined;
       if (choice?.finish_reason === 'error') throw mapBodyError(endpoint, choice.error ?? { message: 'generation failed' }, upstream.headers, Date.now(), input.model);
-      if (isRecord(chunk.usage)) Object.assign(usage, definedOnly(usageOf(chunk.usage)));
+      if (typeof choice?.finish_reason === 'string') finishSeen = true;
+      if (isRecord(chunk.usage)) {
+        usageSeen = true;
+        Object.assign(usage, definedOnly(usageOf(chunk.usage)));
+      }
       if (typeof chunk.model === 'string') usage.served_model = chunk.model;
-      held.push(data);
+      const forwarded = forClient(chunk, data, input.includeUsage);
+      if (forwarded !== undefined) held.push(forwarded);
       if (choice && hasContent(choice)) flush(input, held);
       return false;
     });
-    if (!finished) throw badResponse(endpoint, 'the upstream stream ended before [DONE]', upstream.status, true);
+    // an upstream that finished the answer and reported its usage, then closed without [DONE], did answer
+    if (!finished && !(finishSeen && usageSeen)) throw badResponse(endpoint, 'the upstream stream ended before [DONE]', upstream.status, true);
+    flush(input, held);
+    writeOpenAIData(response, '[DONE]');
     response.end();
     return usage;
   } catch (caught) {
@@ -89,6 +96,17 @@ export async function relayAnthropicPass(input: RelayInput): Promise<RelayUsage>
   } catch (caught) {
     throw relayFailure(input, caught);
   }
+}
+
+/**
+ * The chunk as the client should see it. portai always asks for usage (its ledger needs it); a client that did not
+ * gets no usage-only final chunk and no usage field, as the upstream would have sent it.
+ */
+function forClient(chunk: Record<string, unknown>, data: string, includeUsage: boolean): string | undefined {
+  if (includeUsage || chunk.usage === undefined) return data;
+  if (!Array.isArray(chunk.choices) || chunk.choices.length === 0) return undefined;
+  const { usage: _usage, ...rest } = chunk;
+  return JSON.stringify(rest);
 }
 
 function hasContent(choice: Record<string, unknown>): boolean {

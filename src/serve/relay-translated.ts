@@ -26,6 +26,8 @@ export async function relayAnthropicFromOpenAI(input: RelayInput): Promise<Relay
 
     const translator = new AnthropicStreamTranslator({ model: input.model, estimatedInputTokens: input.estimatedInputTokens, provider: endpoint.provider });
     let servedModel: string | undefined;
+    let finishSeen = false;
+    let usageSeen = false;
     const send = (events: Array<{ type: string }>) => {
       if (events.length === 0) return;
       if (!response.headersSent) startEventStream(response);
@@ -40,10 +42,13 @@ export async function relayAnthropicFromOpenAI(input: RelayInput): Promise<Relay
       const choice = Array.isArray(chunk.choices) && isRecord(chunk.choices[0]) ? chunk.choices[0] : undefined;
       if (choice?.finish_reason === 'error') throw mapBodyError(endpoint, choice.error ?? { message: 'generation failed' }, upstream.headers, Date.now(), input.model);
       if (typeof chunk.model === 'string') servedModel = chunk.model;
+      if (typeof choice?.finish_reason === 'string') finishSeen = true;
+      if (isRecord(chunk.usage)) usageSeen = true;
       send(translator.push(chunk as OpenAIChunk));
       return false;
     });
-    if (!finished) throw badResponse(endpoint, 'the upstream stream ended before [DONE]', upstream.status, true);
+    // finished and usage reported, then closed without [DONE]: the answer is whole
+    if (!finished && !(finishSeen && usageSeen)) throw badResponse(endpoint, 'the upstream stream ended before [DONE]', upstream.status, true);
     send(translator.finish());
     response.end();
     return { ...translator.usage, served_model: servedModel };

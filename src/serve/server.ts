@@ -8,7 +8,8 @@ import { hostAllowed, isLoopbackHost, loadOrCreateToken, originAllowed, presente
 import { ClientError, type ClientFormat } from './client-error.js';
 import { estimateTokens, promptCharacters } from './estimate.js';
 import { clientName, readJsonBody, sendError, sendJson } from './http-io.js';
-import { modelList } from './model-list.js';
+import { modelEntry, modelList } from './model-list.js';
+import { matchAlias } from './aliases.js';
 import { proxy, type ServeContext } from './proxy.js';
 import { listenError } from './listen-error.js';
 import { screenRequest } from './screen-request.js';
@@ -81,7 +82,10 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
 }
 
 function formatOf(request: IncomingMessage): ClientFormat {
-  return (request.url ?? '').startsWith('/v1/messages') ? 'anthropic' : 'openai';
+  const url = request.url ?? '';
+  if (url.startsWith('/v1/messages')) return 'anthropic';
+  // the models endpoints serve both SDKs: the Anthropic one always sends anthropic-version
+  return url.startsWith('/v1/models') && request.headers['anthropic-version'] !== undefined ? 'anthropic' : 'openai';
 }
 
 async function handle(request: IncomingMessage, response: ServerResponse, context: ServeContext, token: string, port: number, host: string): Promise<void> {
@@ -97,8 +101,13 @@ async function handle(request: IncomingMessage, response: ServerResponse, contex
     authenticated = true;
     const route = `${request.method} ${path}`;
     if (route === 'GET /v1/models') return sendJson(response, 200, modelList(context.config, context.ledger, context.env, context.clock()));
+    if (request.method === 'GET' && path.startsWith('/v1/models/')) {
+      return sendJson(response, 200, modelEntry(context.config, context.ledger, context.env, context.clock(), decodeURIComponent(path.slice('/v1/models/'.length))));
+    }
     if (route === 'POST /v1/messages/count_tokens') {
       const body = await readJsonBody(request);
+      // the same refusal as /v1/messages: a client must not learn that an unknown name "works"
+      matchAlias(context.config, typeof body.model === 'string' ? body.model : undefined);
       return sendJson(response, 200, { input_tokens: estimateTokens(promptCharacters(body)) });
     }
     if (route === 'POST /v1/messages' || route === 'POST /v1/chat/completions') {
@@ -122,7 +131,7 @@ async function handle(request: IncomingMessage, response: ServerResponse, contex
       });
       return;
     }
-    throw new ClientError(404, 'not_found_error', `no endpoint ${route}; portai serves POST /v1/messages, POST /v1/chat/completions, POST /v1/messages/count_tokens, GET /v1/models`);
+    throw new ClientError(404, 'not_found_error', `no endpoint ${route}; portai serves POST /v1/messages, POST /v1/chat/completions, POST /v1/messages/count_tokens, GET /v1/models, GET /v1/models/{id}`);
   } catch (error) {
     if (!(error instanceof ClientError)) throw error;
     // an unauthenticated caller gets no kept-alive socket to try again on, nor to trickle a body into
