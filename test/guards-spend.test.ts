@@ -20,6 +20,15 @@ describe('spend guard', () => {
   it('ignores free and subscription models', () => {
     expect(spend(0, {}, 'paid/free-one')).toBeNull();
   });
+  it('a surcharge (web search through serve) makes a free model count as spend: the budget must hold it', () => {
+    const search = { traits: traits({ surcharge_usd: 0.02 }) };
+    expect(spend(0, search, 'paid/free-one')?.reason).toContain('budget.usd_per_day is 0');
+    expect(spend(0.05, search, 'paid/free-one')).toBeNull();
+    expect(spend(0.05, { ...search, snapshot: snapshot(NOON_MS, [], 0.04) }, 'paid/free-one')?.reason).toContain('worst case $0.0200 > $0.0100 left');
+    // on a metered model it adds to the tokens' worst case
+    expect(spend(WORST + 0.02, search)).toBeNull();
+    expect(spend(WORST + 0.019, search)?.guard).toBe('spend');
+  });
   it('blocks for good with the default budget 0, pointing at budget.usd_per_day', () => {
     const rejection = spend(0);
     expect(rejection?.guard).toBe('spend');

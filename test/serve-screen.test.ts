@@ -223,6 +223,14 @@ describe('serve.allow: [web_search]', () => {
     expect(harness.fake.requests).toHaveLength(2);
   });
 
+  it('a search still in flight counts at its reserved price: two at once cannot both take the last of the budget', async () => {
+    harness = await startHarness({ config: withWebSearch(0.03) });
+    harness.fake.reply(() => ({ text: 'found', cost: 0.02, delay_ms: 300 }));
+    const statuses = await Promise.all([openai({ plugins: [{ id: 'web' }] }), openai({ plugins: [{ id: 'web' }] })]).then((answers) => answers.map((answer) => answer.status));
+    expect(statuses.sort()).toEqual([200, 403]);
+    expect(harness.fake.requests).toHaveLength(1);
+  });
+
   it('a plugin other than web stays refused', async () => {
     harness = await startHarness({ config: withWebSearch(1) });
     const { status, json } = await openai({ plugins: [{ id: 'web' }, { id: 'fusion' }] });
