@@ -300,3 +300,17 @@ describe('bad config files: one or two lines naming file, line:column and field'
     });
   }
 });
+
+describe('serve.allow', () => {
+  it('names the paid server-side features serve may forward; anything else is refused at its line', () => {
+    const { cwd, env } = sandbox();
+    write(path.join(cwd, 'portai.yaml'), 'serve:\n  allow: [web_search]\n');
+    expect(loadConfig({ env, cwd }).serve.allow).toEqual(['web_search']);
+    const file = write(path.join(cwd, 'portai.yaml'), 'serve:\n  allow: [web_search, fusion]\n');
+    const error = errorOf(() => loadConfig({ env, cwd }));
+    expect(error.exitCode).toBe(2);
+    expect(error.place?.file).toBe(file);
+    expect(error.place?.line).toBe(2);
+    expect(error.userLines().join('\n')).toMatch(/allow/);
+  });
+});
