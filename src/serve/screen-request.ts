@@ -48,8 +48,9 @@ function screenAnthropic(body: Record<string, unknown>): ScreenedRequest {
   for (const field of Object.keys(ANTHROPIC_REFUSED)) if (body[field] !== undefined && body[field] !== null) refuse(field, ANTHROPIC_REFUSED[field]);
   const screened = pickForwarded(body, ANTHROPIC_FORWARDED);
   if (body.tools !== undefined) screened.tools = anthropicTools(body.tools);
-  if (isRecord(body.metadata)) screened.metadata = typeof body.metadata.user_id === 'string' ? { user_id: body.metadata.user_id } : undefined;
-  if (screened.metadata === undefined) delete screened.metadata;
+  // Anthropic's metadata has one documented key; anything else is a 400 on the real API
+  delete screened.metadata;
+  if (isRecord(body.metadata) && typeof body.metadata.user_id === 'string') screened.metadata = { user_id: body.metadata.user_id };
   return { body: screened };
 }
 
