@@ -13,6 +13,8 @@ afterEach(async () => {
 });
 
 const chatRequest = openRouterSchema('ChatRequest');
+// OpenRouter's description of the Anthropic Messages request (its /messages endpoint speaks Anthropic's format)
+const messagesRequest = openRouterSchema('MessagesRequest');
 const ask = [{ role: 'user', content: 'hello' }];
 
 async function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: Record<string, unknown> }> {
@@ -116,6 +118,10 @@ const ANTHROPIC_REFUSALS: Array<[string, Record<string, unknown>, string]> = [
   ['a web_search server tool', { tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 8 }] }, 'tools[0].type'],
   ['a code_execution server tool', { tools: [{ name: 'ok', input_schema: { type: 'object' } }, { type: 'code_execution_20250522', name: 'code_execution' }] }, 'tools[1].type'],
   ['a web_fetch server tool', { tools: [{ type: 'web_fetch_20250910', name: 'web_fetch' }] }, 'tools[0].type'],
+  ['fast mode', { speed: 'fast' }, 'speed'],
+  ['OpenRouter fallbacks', { fallbacks: [{ model: 'claude-opus-4-8' }] }, 'fallbacks'],
+  ['OpenRouter plugins', { plugins: [{ id: 'web' }] }, 'plugins'],
+  ['OpenRouter provider preferences', { provider: { sort: 'price' } }, 'provider'],
 ];
 
 describe('Anthropic messages requests: refused fields, on a pass-through and on a translated route', () => {
@@ -150,6 +156,7 @@ describe('Anthropic messages requests: what is forwarded', () => {
     context_management: { edits: [{ type: 'clear_tool_uses_20250919' }] },
     output_config: { effort: 'high' },
     service_tier: 'auto',
+    speed: 'standard',
   };
   const tools = [{ name: 'Bash', description: 'run', input_schema: { type: 'object' }, cache_control: { type: 'ephemeral' } }];
 
@@ -163,6 +170,7 @@ describe('Anthropic messages requests: what is forwarded', () => {
     expect(sent.metadata).toEqual({ user_id: 'user_abc_account__session_1' });
     expect(sent.tools).toEqual([{ name: 'Bash', description: 'run', input_schema: { type: 'object' } }]);
     for (const field of ['context_management', 'output_config', 'service_tier']) expect(sent, field).not.toHaveProperty(field);
+    expect(messagesRequest(sent)).toEqual([]);
   });
 
   it('anthropic-beta: only the betas that change delivery pass; premium-priced and server-tool betas do not', async () => {
@@ -183,6 +191,17 @@ describe('Anthropic messages requests: what is forwarded', () => {
     expect(sent).toMatchObject({ stop: ['END'], temperature: 0.2, top_p: 0.9 });
     expect(Object.keys(sent).sort()).toEqual(['max_tokens', 'messages', 'model', 'provider', 'stop', 'temperature', 'tool_choice', 'tools', 'top_p'].sort());
     expect(chatRequest(sent)).toEqual([]);
+  });
+
+  it('OpenAI client on an Anthropic upstream: the translated body carries only mapped fields and satisfies MessagesRequest', async () => {
+    harness = await startHarness();
+    const tools = [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object' } } }];
+    const { status } = await post('/v1/chat/completions', { model: 'think', messages: ask, temperature: 0.4, stop: 'END', tools, seed: 3, user: 'u', session_id: 's', logit_bias: { '1': 1 } });
+    expect(status).toBe(200);
+    const sent = harness.fake.requests[0].body as Record<string, unknown>;
+    expect(harness.fake.requests[0].path).toBe('/api/anthropic/v1/messages');
+    expect(Object.keys(sent).sort()).toEqual(['max_tokens', 'messages', 'model', 'stop_sequences', 'temperature', 'tools'].sort());
+    expect(messagesRequest(sent)).toEqual([]);
   });
 
   it('OpenAI client on an Anthropic upstream: refused fields stop before translation too', async () => {

@@ -73,7 +73,19 @@ export const ANTHROPIC_FORWARDED: Record<string, string> = {
 export const ANTHROPIC_REFUSED: Record<string, string> = {
   mcp_servers: 'the upstream would call MCP servers on your behalf, out of portai’s sight',
   container: 'code execution containers are billed per hour',
+  // OpenRouter's Messages endpoint takes its routing extras too (MessagesRequest in its OpenAPI description)
+  plugins: OPENAI_REFUSED.plugins,
+  preset: OPENAI_REFUSED.preset,
+  route: OPENAI_REFUSED.route,
+  transforms: OPENAI_REFUSED.transforms,
+  models: OPENAI_REFUSED.models,
+  fallbacks: OPENAI_REFUSED.models,
+  provider: OPENAI_REFUSED.provider,
+  stop_server_tools_when: OPENAI_REFUSED.stop_server_tools_when,
 };
+
+/** `speed: fast` is "a higher-speed inference configuration at premium pricing" (OpenRouter's MessagesRequest). */
+export const FAST_SPEED_REFUSAL = 'fast mode bills at premium prices the spend guard does not know; leave speed unset or standard';
 
 /** Sent by real clients, never forwarded, never refused: they tune caching or client-side bookkeeping only. */
 export const DROPPED_QUIETLY = [

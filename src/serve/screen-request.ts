@@ -5,6 +5,7 @@ import { badRequest, type ClientFormat } from './client-error.js';
 import {
   ANTHROPIC_FORWARDED,
   ANTHROPIC_REFUSED,
+  FAST_SPEED_REFUSAL,
   OPENAI_FORWARDED,
   OPENAI_REFUSED,
   WEB_SEARCH_DEFAULT_RESULTS,
@@ -46,6 +47,7 @@ function screenOpenAI(body: Record<string, unknown>, allow: readonly ServeFeatur
 
 function screenAnthropic(body: Record<string, unknown>): ScreenedRequest {
   for (const field of Object.keys(ANTHROPIC_REFUSED)) if (body[field] !== undefined && body[field] !== null) refuse(field, ANTHROPIC_REFUSED[field]);
+  if (body.speed !== undefined && body.speed !== null && body.speed !== 'standard') refuse('speed', FAST_SPEED_REFUSAL);
   const screened = pickForwarded(body, ANTHROPIC_FORWARDED);
   if (body.tools !== undefined) screened.tools = anthropicTools(body.tools);
   // Anthropic's metadata has one documented key; anything else is a 400 on the real API

@@ -22,7 +22,7 @@ export function openRouterSchema(name: string): (value: unknown) => string[] {
   for (const format of new Set(text.match(/format: '([^']+)'/g)?.map((line) => line.slice(9, -1)))) {
     if (!validator.formats[format]) validator.addFormat(format, true);
   }
-  validator.addSchema(spec as object, SPEC_ID);
+  if (!validator.getSchema(SPEC_ID)) validator.addSchema(spec as object, SPEC_ID);
   const validate = validator.compile({ $ref: `${SPEC_ID}#/components/schemas/${name}` });
   return (value) => (validate(value) ? [] : (validate.errors ?? []).map((error) => `${error.instancePath} ${error.message}`));
 }
