@@ -39,9 +39,9 @@ function screenOpenAI(body: Record<string, unknown>, allow: readonly ServeFeatur
   if (Array.isArray(body.messages)) body.messages.forEach(checkOpenAIParts);
   if (body.tools !== undefined) screened.tools = openAITools(body.tools);
   if (isRecord(body.tool_choice) && body.tool_choice.type !== 'function') refuse('tool_choice.type', `'${String(body.tool_choice.type)}' is not a function tool`);
-  if (body.stream_options !== undefined) {
-    screened.stream_options = isRecord(body.stream_options) && body.stream_options.include_usage === true ? { include_usage: true } : {};
-  }
+  // OpenAI refuses stream_options without stream; only include_usage is a ChatStreamOptions field
+  delete screened.stream_options;
+  if (body.stream === true && isRecord(body.stream_options) && body.stream_options.include_usage === true) screened.stream_options = { include_usage: true };
   return { body: screened, webSearch };
 }
 
