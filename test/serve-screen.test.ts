@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { serveConfig, startHarness, type Harness } from './serve-helpers.js';
 import { openRouterSchema } from './helpers/openapi-spec.js';
-import { OPENAI_FORWARDED } from '../src/serve/request-fields.js';
+import { DROPPED_QUIETLY, OPENAI_FORWARDED } from '../src/serve/request-fields.js';
 import type { Config } from '../src/types.js';
 
 let harness: Harness;
@@ -84,7 +84,7 @@ describe('OpenAI chat requests: what is forwarded', () => {
       user: 'user-123',
       metadata: { session: 's-1' },
     };
-    const dropped = { session_id: 'sticky', prompt_cache_key: 'k', cache_control: { type: 'ephemeral' }, store: true, n: 1, service_tier: 'priority', modalities: ['text', 'image'], debug: { echo_upstream_body: true }, made_up_field: 1 };
+    const dropped: Record<string, unknown> = { ...Object.fromEntries(Object.keys(DROPPED_QUIETLY).map((field) => [field, 'x'])), n: 2, modalities: ['text', 'image'], made_up_field: 1 };
     const tools = [{ type: 'function', function: { name: 'lookup', description: 'd', parameters: { type: 'object' }, strict: true }, cache_control: { type: 'ephemeral' } }];
     const { status } = await openai({ ...allowed, ...dropped, tools });
     expect(status).toBe(200);

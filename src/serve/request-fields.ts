@@ -87,24 +87,28 @@ export const ANTHROPIC_REFUSED: Record<string, string> = {
 /** `speed: fast` is "a higher-speed inference configuration at premium pricing" (OpenRouter's MessagesRequest). */
 export const FAST_SPEED_REFUSAL = 'fast mode bills at premium prices the spend guard does not know; leave speed unset or standard';
 
-/** Sent by real clients, never forwarded, never refused: they tune caching or client-side bookkeeping only. */
-export const DROPPED_QUIETLY = [
-  'context_management', // Claude Code sends it on every request; context editing on other upstreams is a 400
-  'output_config', // Claude Code; unknown to Anthropic-compatible upstreams such as Z.AI
-  'service_tier', // a priority tier bills more; the default tier is what the spend guard prices
-  'cache_control',
-  'prompt_cache_key',
-  'prompt_cache_options',
-  'session_id', // OpenRouter's sticky provider routing key
-  'store',
-  'debug',
-  'trace',
-  'image_config',
-  'modalities',
-  'verbosity',
-  'safety_identifier',
-  'n',
-];
+/**
+ * Known fields real clients send that are never forwarded and never refused (like any field not named above):
+ * each changes nothing the client relies on, and refusing would end sessions.
+ */
+export const DROPPED_QUIETLY: Record<string, string> = {
+  context_management: 'Claude Code sends it on every request; context editing is unknown to Z.AI-style upstreams (a 400 there)',
+  output_config: 'Claude Code sends it; unknown to Anthropic-compatible upstreams such as Z.AI',
+  service_tier: 'a priority tier bills more; the default tier is the one the spend guard prices',
+  speed: "only 'standard' gets here ('fast' is refused), which is the default",
+  cache_control: 'request-level prompt caching; cache writes can bill above the input price',
+  prompt_cache_key: 'a caching hint; the answer is the same without it',
+  prompt_cache_options: 'a caching hint; the answer is the same without it',
+  session_id: "OpenRouter's sticky provider-routing key",
+  store: "asks OpenAI to keep the completion; portai's ledger is the record",
+  debug: 'OpenRouter would echo the upstream body into the stream',
+  trace: 'observability settings of the upstream account',
+  image_config: 'image output settings; image output is never asked for',
+  modalities: 'image or audio output bills at prices the spend guard does not know; text is the default',
+  n: 'more than one choice multiplies the output billed; one is the default',
+  verbosity: 'not a ChatRequest field',
+  safety_identifier: 'not a ChatRequest field',
+};
 
 /** OpenRouter's web plugin, the one server-side paid feature portai can price (see webSearchUsd). */
 export const WEB_SEARCH_DEFAULT_RESULTS = 5;
