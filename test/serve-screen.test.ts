@@ -250,6 +250,13 @@ describe('serve.allow: [web_search]', () => {
     expect(harness.fake.requests).toHaveLength(1);
   });
 
+  it('a free model reporting more than the search it was allowed raises the cost alarm', async () => {
+    harness = await startHarness({ config: withWebSearch(1) });
+    harness.fake.enqueue({ text: 'found', cost: 0.05 });
+    expect((await openai({ plugins: [{ id: 'web', max_results: 5 }] })).status).toBe(200);
+    expect(harness.logs.join('\n')).toMatch(/openrouter is free but reported a cost of \$0\.05/);
+  });
+
   it('a plugin other than web stays refused', async () => {
     harness = await startHarness({ config: withWebSearch(1) });
     const { status, json } = await openai({ plugins: [{ id: 'web' }, { id: 'fusion' }] });

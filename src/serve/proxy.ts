@@ -100,8 +100,7 @@ export async function proxy(context: ServeContext, call: ProxyCall): Promise<voi
       if (outcome.ok) {
         const usage = outcome.usage;
         finishAnswered(ledger, reservation.attempt_id, model, { ...usage, http_status: 200 }, estimatedInputTokens, finishedAt - started, finishedAt);
-        // the web search's own price is expected on a free model; only a cost beyond it is an alarm
-        const alarm = costAlarm(provider, model, usage.cost_usd === undefined ? undefined : usage.cost_usd - (traits.surcharge_usd ?? 0));
+        const alarm = costAlarm(provider, model, costBeyondSurcharge(usage.cost_usd, traits.surcharge_usd));
         if (alarm) {
           ledger.addBlock(alarm);
           context.log(`warning: ${provider.name} is ${model.billing} but reported a cost of $${usage.cost_usd} for ${model.id}; blocked until: portai providers unblock ${provider.name}`);
@@ -124,3 +123,9 @@ export async function proxy(context: ServeContext, call: ProxyCall): Promise<voi
   throw failedError(call.body.model as string, failures, context.clock());
 }
 
+/** What an answer cost beyond the paid feature it was allowed (web search on a free model): only that is an alarm. */
+function costBeyondSurcharge(cost: number | undefined, surcharge: number | undefined): number | undefined {
+  if (cost === undefined || !surcharge) return cost;
+  // sums of float dollars drift in the last bits; that is not a cost
+  return cost - surcharge > 1e-9 ? cost - surcharge : 0;
+}
