@@ -81,7 +81,7 @@ export function upstreamRequest(input: UpstreamInput): UpstreamRequest {
 
 /** The same provider extras a skill step gets (wire layer's mappers), merged over whatever the client sent. */
 function applyFamilyExtras(body: Record<string, unknown>, input: UpstreamInput): void {
-  // a client's own fallback list would let the upstream pick models portai never checked
+  // refused at the edge already (screen-request.ts); kept so no future path can carry a fallback list
   delete body.models;
   const request: ChatRequest = {
     model: input.model.id,
@@ -93,10 +93,8 @@ function applyFamilyExtras(body: Record<string, unknown>, input: UpstreamInput):
   };
   if (input.provider.family === 'openrouter') {
     const extras = openrouterExtras(request);
-    const clientProvider = isRecord(body.provider) ? body.provider : {};
-    const ours = isRecord(extras.provider) ? extras.provider : {};
-    // ours last: a client must not raise max_price or allow data collection on a private route
-    if (Object.keys(clientProvider).length || Object.keys(ours).length) body.provider = { ...clientProvider, ...ours };
+    // a client's own provider preferences never get here (screen-request.ts refuses them): only portai's
+    if (isRecord(extras.provider)) body.provider = extras.provider;
     // Exa pinned: its per-result price is the one the spend guard reserved; "native" search bills differently
     if (input.webSearch) body.plugins = [{ id: 'web', engine: 'exa', max_results: input.webSearch.max_results }];
     if (extras.reasoning && body.reasoning === undefined && body.reasoning_effort === undefined) body.reasoning = extras.reasoning;
