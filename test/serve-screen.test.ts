@@ -257,6 +257,29 @@ describe('serve.allow: [web_search]', () => {
     expect(harness.logs.join('\n')).toMatch(/openrouter is free but reported a cost of \$0\.05/);
   });
 
+  it("Claude Code's WebSearch (an Anthropic web_search tool) is answered by the web plugin on an OpenRouter route", async () => {
+    harness = await startHarness({ config: withWebSearch(0.05) });
+    const webSearchTool = { type: 'web_search_20250305', name: 'web_search', max_uses: 8 };
+    const { status, json } = await anthropic('claude-haiku-4-5', { tools: [webSearchTool], messages: [{ role: 'user', content: 'Perform a web search for the query: portai' }] });
+    expect(status).toBe(200);
+    expect(json.type).toBe('message');
+    const sent = harness.fake.requests[0];
+    expect(sent.path).toBe('/api/v1/chat/completions');
+    expect(sent.body).toMatchObject({ plugins: [{ id: 'web', engine: 'exa', max_results: 5 }] });
+    expect(sent.body).not.toHaveProperty('tools');
+    expect(chatRequest(sent.body)).toEqual([]);
+    // with a custom tool beside it, the custom tool stays
+    await anthropic('claude-haiku-4-5', { tools: [webSearchTool, { name: 'Bash', input_schema: { type: 'object' } }] });
+    expect((harness.fake.requests[1].body as { tools: Array<{ function: { name: string } }> }).tools.map((tool) => tool.function.name)).toEqual(['Bash']);
+  });
+
+  it('the Anthropic web_search tool at a $0 budget: refused by the spend guard, nothing sent', async () => {
+    harness = await startHarness({ config: withWebSearch(0) });
+    const { status } = await anthropic('claude-haiku-4-5', { tools: [{ type: 'web_search_20250305', name: 'web_search' }] });
+    expect(status).toBe(403);
+    expect(harness.fake.requests).toHaveLength(0);
+  });
+
   it('a plugin other than web stays refused', async () => {
     harness = await startHarness({ config: withWebSearch(1) });
     const { status, json } = await openai({ plugins: [{ id: 'web' }, { id: 'fusion' }] });

@@ -20,7 +20,7 @@ export interface ScreenedRequest {
 }
 
 export function screenRequest(format: ClientFormat, body: Record<string, unknown>, allow: readonly ServeFeature[] = []): ScreenedRequest {
-  return format === 'anthropic' ? screenAnthropic(body) : screenOpenAI(body, allow);
+  return format === 'anthropic' ? screenAnthropic(body, allow) : screenOpenAI(body, allow);
 }
 
 /** The worst case a web search adds to a request, in USD. */
@@ -45,15 +45,26 @@ function screenOpenAI(body: Record<string, unknown>, allow: readonly ServeFeatur
   return { body: screened, webSearch };
 }
 
-function screenAnthropic(body: Record<string, unknown>): ScreenedRequest {
+function screenAnthropic(body: Record<string, unknown>, allow: readonly ServeFeature[]): ScreenedRequest {
   for (const field of Object.keys(ANTHROPIC_REFUSED)) if (body[field] !== undefined && body[field] !== null) refuse(field, ANTHROPIC_REFUSED[field]);
   if (body.speed !== undefined && body.speed !== null && body.speed !== 'standard') refuse('speed', FAST_SPEED_REFUSAL);
   const screened = pickForwarded(body, ANTHROPIC_FORWARDED);
-  if (body.tools !== undefined) screened.tools = anthropicTools(body.tools);
+  let webSearch: ScreenedRequest['webSearch'];
+  if (body.tools !== undefined) {
+    const tools = anthropicTools(body.tools, allow.includes('web_search'));
+    screened.tools = tools.custom;
+    if (tools.webSearchName !== undefined) {
+      // Claude Code's WebSearch tool: answered by OpenRouter's web plugin instead of Anthropic's server tool
+      webSearch = { max_results: WEB_SEARCH_DEFAULT_RESULTS };
+      if (tools.custom.length === 0) delete screened.tools;
+      const choice = body.tool_choice;
+      if (isRecord(choice) && (choice.name === tools.webSearchName || (choice.type === 'any' && tools.custom.length === 0))) delete screened.tool_choice;
+    }
+  }
   // Anthropic's metadata has one documented key; anything else is a 400 on the real API
   delete screened.metadata;
   if (isRecord(body.metadata) && typeof body.metadata.user_id === 'string') screened.metadata = { user_id: body.metadata.user_id };
-  return { body: screened };
+  return { body: screened, webSearch };
 }
 
 function pickForwarded(body: Record<string, unknown>, allowed: Record<string, string>): Record<string, unknown> {
@@ -76,17 +87,27 @@ function openAITools(tools: unknown): unknown[] {
   });
 }
 
-/** Custom tools (no type, or type custom) only: web_search_*, code_execution_*, web_fetch_*, bash_* run upstream. */
-function anthropicTools(tools: unknown): unknown[] {
+/**
+ * Custom tools (no type, or type custom) only: web_search_*, code_execution_*, web_fetch_*, bash_* run upstream.
+ * With serve.allow: [web_search], a web_search_* tool is taken out and its name returned: the web plugin answers.
+ */
+function anthropicTools(tools: unknown, webSearchAllowed: boolean): { custom: unknown[]; webSearchName?: string } {
   if (!Array.isArray(tools)) throw badRequest('tools: an array of tools is expected');
-  return tools.map((tool, index) => {
+  const custom: unknown[] = [];
+  let webSearchName: string | undefined;
+  tools.forEach((tool, index) => {
     const type = isRecord(tool) ? tool.type : undefined;
+    if (webSearchAllowed && isRecord(tool) && typeof type === 'string' && type.startsWith('web_search_')) {
+      webSearchName = typeof tool.name === 'string' ? tool.name : 'web_search';
+      return;
+    }
     if (!isRecord(tool) || (type !== undefined && type !== null && type !== 'custom')) {
       refuse(`tools[${index}].type`, `'${String(type)}' is a server tool (it runs, and may bill, upstream); portai serve forwards only custom tools with an input_schema`);
     }
     const { name, description, input_schema } = tool;
-    return definedOnly({ ...(type === 'custom' ? { type } : {}), name, description, input_schema });
+    custom.push(definedOnly({ ...(type === 'custom' ? { type } : {}), name, description, input_schema }));
   });
+  return { custom, webSearchName };
 }
 
 /**
