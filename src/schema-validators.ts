@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { ValidateFunction } from 'ajv';
 import { ajv } from './ajv.js';
 
-export type SchemaName = 'skill' | 'config' | 'preset' | 'meta';
+export type SchemaName = 'skill' | 'tests' | 'config' | 'preset' | 'meta';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const packageRoot = path.resolve(here, '..');
@@ -17,6 +17,7 @@ const IDS: Record<SchemaName, string> = {
   preset: 'https://portai.dev/schemas/preset.schema.json',
   config: 'https://portai.dev/schemas/config.schema.json',
   skill: 'https://portai.dev/schemas/skill.schema.json',
+  tests: 'https://portai.dev/schemas/skill-tests.schema.json',
   meta: 'https://json-schema.org/draft/2020-12/schema',
 };
 
@@ -34,10 +35,12 @@ function compiled(name: SchemaName): ValidateFunction {
   const instance = ajv();
   // the config schema refers to the preset schema's definitions (models, limits, URLs)
   if (name === 'config') compiled('preset');
+  // a tests file is the skill schema's `tests` block
+  if (name === 'tests') compiled('skill');
   const known = instance.getSchema(IDS[name]);
   if (known) return known;
   if (name === 'meta') throw new Error('ajv has no JSON Schema 2020-12 meta-schema');
-  instance.addSchema(JSON.parse(fs.readFileSync(path.join(packageRoot, 'schemas', `${name}.schema.json`), 'utf8')) as object);
+  instance.addSchema(JSON.parse(fs.readFileSync(path.join(packageRoot, 'schemas', `${name === 'tests' ? 'skill-tests' : name}.schema.json`), 'utf8')) as object);
   const validate = instance.getSchema(IDS[name]);
   if (!validate) throw new Error(`schemas/${name}.schema.json has no $id ${IDS[name]}`);
   return validate;

@@ -92,6 +92,7 @@ export async function runLlmStep(input: LlmStepInput): Promise<LlmStepOutcome> {
         break;
       }
       const response = attempt.response;
+      report.served_model = response.model || model.id;
       report.input_tokens += response.input_tokens ?? 0;
       report.output_tokens += response.output_tokens ?? 0;
       report.cost_usd += attempt.cost_usd;

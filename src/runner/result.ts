@@ -7,6 +7,8 @@ export interface StepReport {
   /** provider entry name in the config; null for action steps and skipped steps */
   provider: string | null;
   model: string | null;
+  /** the model that actually served, as the response said (OpenRouter's router and fallbacks change it) */
+  served_model?: string;
   attempts: number;
   input_tokens: number;
   output_tokens: number;

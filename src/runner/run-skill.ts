@@ -227,7 +227,7 @@ function isFalse(value: string): boolean {
   return ['', 'false', '0', 'no', 'null', 'undefined'].includes(value.trim().toLowerCase());
 }
 
-function traitsOf(skill: Skill, step: LlmStep, privacy: StepTraits['privacy'], messages: Array<{ content: string }>): StepTraits {
+export function traitsOf(skill: Skill, step: LlmStep, privacy: StepTraits['privacy'], messages: Array<{ content: string }>): StepTraits {
   return {
     skill: skill.name,
     step: step.id,

@@ -63,7 +63,8 @@ function skillFilesIn(dir: string): string[] {
     return [];
   }
   return names
-    .filter((name) => EXTENSIONS.includes(path.extname(name)))
+    // <name>.tests.yaml holds a skill's test cases, not a skill
+    .filter((name) => EXTENSIONS.includes(path.extname(name)) && !/\.tests\.ya?ml$/.test(name))
     .sort()
     .map((name) => path.join(dir, name))
     .filter(isFile);

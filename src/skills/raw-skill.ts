@@ -27,6 +27,8 @@ export interface RawSkill {
   schedule?: string | { cron: string; inputs?: Record<string, unknown> };
   notify?: { webhook?: string; command?: string };
   deadline?: string;
+  /** the skill's test cases: read by src/evals, not by the runner */
+  tests?: unknown;
 }
 
 export const LLM_ONLY_FIELDS = ['effort', 'prompt', 'system', 'schema', 'max_output_tokens', 'tag'] as const;

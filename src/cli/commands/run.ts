@@ -74,7 +74,7 @@ export function jsonResult(result: RunResult) {
     status: result.status,
     output: result.output,
     // `note` ("skipped" for a when: that rendered false, "reused" on resume) is only present on steps that did not run
-    steps: result.steps.map(({ note, ...step }) => (note === undefined ? step : { ...step, note })),
+    steps: result.steps.map(({ note, served_model: _served, ...step }) => (note === undefined ? step : { ...step, note })),
     ...(result.problem ? { problem: result.problem } : {}),
     ...(result.warnings.length ? { warnings: result.warnings } : {}),
   };
