@@ -62,6 +62,16 @@ function build(): Command {
   queue.command('cancel <id>').description('cancel a queued or waiting job (by its run id or job id)').action(run(() => import('./commands/queue-cancel.js')));
   program.command('worker').option('--once', 'work what is runnable now, then exit').description('work the queue and the schedules').action(run(() => import('./commands/worker.js')));
 
+  program
+    .command('eval <skill>')
+    .description("run a skill's test cases on each candidate model and print the matrix")
+    .option('--models <list>', 'comma-separated provider/model candidates (default: what the routes allow after the guards)')
+    .option('--repeat <n>', "run each case this many times (overrides each case's repeat)")
+    .option('--json', 'print the report as JSON')
+    .option('--junit <file>', 'also write a JUnit XML report here (for CI)')
+    .option('--dry-run', 'print the requests per provider and what the limits leave; send nothing')
+    .action(run(() => import('./commands/eval.js')));
+
   const models = program.command('models').description('model catalogs: sync and list');
   models.command('sync [provider]').option('--json').description('refresh model catalogs; report removed, re-priced, expiring and new free models').action(run(() => import('./commands/models-sync.js')));
   models.command('list').option('--free', 'only free models').option('--provider <name>', 'only this provider').option('--json').description('models in the stored catalogs: price, context, expiry, training').action(run(() => import('./commands/models-list.js')));

@@ -5,3 +5,4 @@ export type { ReserveInput, AttemptResult, AttemptRow, ProviderWindows } from '.
 export { startOfUtcDay } from './attempts.js';
 export type { JobRow, JobState, JobOwner } from './jobs.js';
 export type { CatalogModel } from './catalog.js';
+export type { EvalResultInit, EvalResultRow } from './evals.js';

@@ -8,6 +8,7 @@ import * as attempts from './attempts.js';
 import * as health from './health.js';
 import * as jobs from './jobs.js';
 import * as catalog from './catalog.js';
+import * as evals from './evals.js';
 
 export function openLedger(home?: string): Ledger {
   return new Ledger(path.join(home ?? ledgerHome(), 'ledger.db'));
@@ -134,6 +135,14 @@ export class Ledger {
   }
   lastSync(provider: string): number | undefined {
     return catalog.lastSync(this.db, provider);
+  }
+
+  // eval results
+  saveEvalResult(init: evals.EvalResultInit): string {
+    return evals.saveEvalResult(this.db, init);
+  }
+  evalResultsOf(skill: string): evals.EvalResultRow[] {
+    return evals.evalResultsOf(this.db, skill);
   }
 
   close(): void {

@@ -156,6 +156,29 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    // Eval results (portai eval): evidence about the model that actually served, for one skill content hash and case.
+    name: '007_eval_results',
+    up(db) {
+      db.exec(`
+        CREATE TABLE eval_results (
+          id TEXT PRIMARY KEY,
+          skill TEXT NOT NULL,
+          skill_hash TEXT NOT NULL,
+          case_id TEXT NOT NULL,
+          candidate TEXT NOT NULL,
+          served_model TEXT,
+          status TEXT NOT NULL,
+          problem TEXT,
+          cost_usd REAL NOT NULL,
+          latency_ms INTEGER NOT NULL,
+          created_utc TEXT NOT NULL,
+          created_ms INTEGER NOT NULL
+        );
+        CREATE INDEX eval_results_skill ON eval_results (skill, created_ms);
+      `);
+    },
+  },
 ];
 
 export function migrate(db: Database.Database): void {

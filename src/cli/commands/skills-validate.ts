@@ -9,7 +9,19 @@ export default async function skillsValidate(globals: GlobalOptions, files: stri
     const config = await loadConfigFor(globals);
     targets = listSkills(config.skills_dirs).map((skill) => skill.file);
   }
-  const results = validateSkillFiles(targets.map((file) => path.resolve(file)));
+  const { loadSkillTests } = await import('../../evals/index.js');
+  const { loadSkill } = await import('../../skills/index.js');
+  const { PortaiError } = await import('../../errors.js');
+  // a skill's tests (its tests: block or <name>.tests.yaml) are checked with it
+  const results = validateSkillFiles(targets.map((file) => path.resolve(file))).map((result) => {
+    if (!result.ok) return result;
+    try {
+      loadSkillTests(loadSkill(result.file));
+      return result;
+    } catch (error) {
+      return { file: result.file, ok: false, error: error instanceof PortaiError ? error.userLines().join('\n') : String(error) };
+    }
+  });
   for (const result of results) {
     if (result.ok) process.stdout.write(`ok      ${path.relative(process.cwd(), result.file) || result.file}\n`);
     else process.stdout.write(`broken  ${result.error}\n`);

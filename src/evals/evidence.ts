@@ -1,0 +1,62 @@
+// Eval results as evidence: stored per case run, read back per served model for the skill as it is now.
+// A result is stale once the skill's behaviour changed (its content hash) or after 30 days.
+import type { Skill } from '../types.js';
+import type { EvalResultRow, Ledger } from '../ledger/index.js';
+import { contentHash } from '../runner/content-hash.js';
+import { wilsonLowerBound } from './stats.js';
+import type { CaseRun } from './types.js';
+
+export const STALE_AFTER_MS = 30 * 24 * 3600 * 1000;
+
+/** What the model sees of a skill: its outcome, inputs and steps — not its description or its tests. */
+export function skillContentHash(skill: Skill): string {
+  return contentHash({ outcome: skill.outcome, inputs: skill.inputs, privacy: skill.privacy ?? null, steps: skill.steps });
+}
+
+export function saveCaseRun(ledger: Ledger, skill: Skill, run: CaseRun, now_ms: number): void {
+  ledger.saveEvalResult({
+    skill: skill.name,
+    skill_hash: skillContentHash(skill),
+    case_id: run.case_id,
+    candidate: run.candidate,
+    served_model: run.served_model,
+    status: run.status,
+    problem: run.problem ?? null,
+    cost_usd: run.cost_usd,
+    latency_ms: run.latency_ms,
+    now_ms,
+  });
+}
+
+export interface ModelEvidence {
+  /** the model that served */
+  model: string;
+  passed: number;
+  failed: number;
+  lower_bound: number;
+}
+
+export interface SkillEvidence {
+  skill_hash: string;
+  fresh: EvalResultRow[];
+  /** results of another version of the skill, or older than 30 days */
+  stale: number;
+  models: ModelEvidence[];
+}
+
+/** The evidence that still speaks for the skill as it is now; not-run results are no evidence at all. */
+export function skillEvidence(ledger: Ledger, skill: Skill, now_ms: number): SkillEvidence {
+  const hash = skillContentHash(skill);
+  const rows = ledger.evalResultsOf(skill.name).filter((row) => row.status !== 'not_run');
+  const fresh = rows.filter((row) => row.skill_hash === hash && now_ms - row.created_ms <= STALE_AFTER_MS);
+  const byModel = new Map<string, { passed: number; failed: number }>();
+  for (const row of fresh) {
+    const model = row.served_model ?? row.candidate;
+    const counts = byModel.get(model) ?? { passed: 0, failed: 0 };
+    if (row.status === 'pass') counts.passed++;
+    else counts.failed++;
+    byModel.set(model, counts);
+  }
+  const models = [...byModel].map(([model, counts]) => ({ model, ...counts, lower_bound: wilsonLowerBound(counts.passed, counts.passed + counts.failed) }));
+  return { skill_hash: hash, fresh, stale: rows.length - fresh.length, models };
+}
