@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { xml2js } from 'xml-js';
 import { useFakeProvider } from './helpers/fake-provider-fixture.js';
 import { createWorkspace, type Workspace } from './helpers/workspace.js';
+import { repoRoot } from './helpers/cli.js';
 import { Ledger } from '../src/ledger/index.js';
 import { loadSkill } from '../src/skills/index.js';
 import { skillEvidence } from '../src/evals/index.js';
@@ -171,5 +172,23 @@ describe('portai eval', () => {
     expect(validate.code).toBe(2);
     expect(validate.stdout).toMatch(/extract\.tests\.yaml:3.*no step 'nope'/);
     expect(validate.stdout).not.toContain('extract.tests ');
+  });
+
+  it("the shipped calendar-update tests pass for a model that answers right, and its save step never runs", async () => {
+    workspace = createWorkspace(config(provider.url), {}, { LOCAL_KEY: 'k-local' });
+    for (const name of ['calendar-update.yaml', 'calendar-update.tests.yaml']) fs.copyFileSync(path.join(repoRoot, 'skills', name), path.join(workspace.dir, 'skills', name));
+    // the skill is private; this local provider keeps prompts
+    fs.appendFileSync(path.join(workspace.dir, 'portai.yaml'), 'defaults: { privacy: public }\n');
+    fs.writeFileSync(path.join(workspace.dir, 'skills', 'calendar-update.yaml'), fs.readFileSync(path.join(workspace.dir, 'skills', 'calendar-update.yaml'), 'utf8').replace('privacy: private\n', ''));
+    provider.reply((request) => request.lastUserText.includes('dentist')
+      ? { json: { title: 'Dentist', start: '2026-03-06T15:00:00+00:00', end: '2026-03-06T16:00:00+00:00' } }
+      : { json: { title: 'Lunch with Sam', start: '2026-07-02T12:30:00+01:00', end: '2026-07-02T13:15:00+01:00' } });
+    const result = await workspace.run(['eval', 'calendar-update', '--models', 'local/right']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/dentist-on-friday\s+pass 1\/1/);
+    expect(result.stdout).toMatch(/summer-time-offset\s+pass 1\/1/);
+    expect(result.stdout).toContain('render today-and-zone-in-prompt: pass');
+    expect(fs.existsSync(path.join(workspace.state, 'calendars'))).toBe(false);
   });
 });

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { listSkills, loadSkill, resolveInputs, runTime, validateSkillFiles } from '../src/skills/index.js';
+import { loadSkillTests, runRenderCases } from '../src/evals/index.js';
+import { loadConfig } from '../src/config/index.js';
 
 const folder = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'skills');
 const file = (name: string) => path.join(folder, `${name}.yaml`);
@@ -39,5 +41,15 @@ describe('shipped skills', () => {
     const fetch = skill.steps.find((step) => step.id === 'fetch');
     expect(fetch?.kind === 'action' && String(fetch.spec.url)).toContain('/drafts?status=published&order_by=-published_at&limit={{limit}}');
     expect(skill.steps.at(-1)).toMatchObject({ kind: 'llm', effort: 'low' });
+  });
+
+  test.each(['hello', 'calendar-update', 'typefully-digest'])('%s has real tests, and its offline render cases pass', (name) => {
+    const skill = loadSkill(file(name));
+    const tests = loadSkillTests(skill);
+    expect(tests?.file).toBe(path.join(folder, `${name}.tests.yaml`));
+    expect(tests!.cases.length).toBeGreaterThan(0);
+    expect(tests!.cases.every((testCase) => testCase.assert.length > 0)).toBe(true);
+    const config = loadConfig({ env: {}, cwd: folder });
+    expect(runRenderCases(skill, tests!.render, config, {})).toEqual(tests!.render.map((testCase) => ({ case_id: testCase.id, pass: true, problems: [] })));
   });
 });

@@ -13,7 +13,9 @@ export default async function skillsValidate(globals: GlobalOptions, files: stri
   const { loadSkill } = await import('../../skills/index.js');
   const { PortaiError } = await import('../../errors.js');
   // a skill's tests (its tests: block or <name>.tests.yaml) are checked with it
-  const results = validateSkillFiles(targets.map((file) => path.resolve(file))).map((result) => {
+  // a tests file named on the command line (skills/*.yaml matches it) is checked through its skill
+  const skillFiles = [...new Set(targets.map((file) => path.resolve(file).replace(/\.tests(\.ya?ml)$/, '$1')))];
+  const results = validateSkillFiles(skillFiles).map((result) => {
     if (!result.ok) return result;
     try {
       loadSkillTests(loadSkill(result.file));
