@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/index.js';
 import { loadSkill } from '../src/skills/index.js';
+import { loadSkillTests } from '../src/evals/index.js';
 import { repoRoot } from './helpers/cli.js';
 
 const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
@@ -40,6 +41,8 @@ describe('README examples', () => {
       const file = path.join(dir, `skill-${index}.yaml`);
       fs.writeFileSync(file, text);
       expect(loadSkill(file).steps.length).toBeGreaterThan(0);
+      // a tests: block in an example loads as written too
+      if (/^tests:/m.test(text)) expect(loadSkillTests(loadSkill(file))?.cases.length).toBeGreaterThan(0);
     });
   });
 });
