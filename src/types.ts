@@ -191,7 +191,7 @@ export interface Config {
   /** folders searched for skills, in order */
   skills_dirs: string[];
   timezone?: string;
-  defaults: { privacy: Privacy };
+  defaults: { privacy: Privacy; quality?: QualityRule };
   budget: { usd_per_day: number };
   providers: Record<string, ResolvedProvider>;
   routes: RouteRule[];
@@ -203,6 +203,21 @@ export interface Config {
 // ───────────────────────────── skills ─────────────────────────────
 
 export type JsonSchema = Record<string, unknown>;
+
+/** `quality:` in defaults or a skill: how eval evidence steers routing. */
+export interface QualityRule {
+  /** a candidate whose Wilson 95% lower bound on this skill is below this is not used */
+  min_pass_rate?: number;
+  /** a candidate with no fresh evidence on this skill: used (allow), used after the tested ones (avoid), never (deny) */
+  untested: 'allow' | 'avoid' | 'deny';
+}
+
+/** Fresh eval results of one candidate on one skill. */
+export interface QualityEvidence {
+  passed: number;
+  failed: number;
+  lower_bound: number;
+}
 
 interface StepBase {
   id: string;
@@ -253,6 +268,7 @@ export interface Skill {
   notify?: NotifySpec;
   /** e.g. "6h": a deferred run still waiting after this is reported through notify */
   deadline?: string;
+  quality?: QualityRule;
   /** where it came from */
   file: string;
   /** the file's text */
@@ -328,7 +344,7 @@ export interface WireAdapter {
 
 // ───────────────────────────── routing ─────────────────────────────
 
-export type GuardName = 'key' | 'spend' | 'quota' | 'privacy' | 'context' | 'health' | 'cost_alarm' | 'catalog';
+export type GuardName = 'key' | 'spend' | 'quota' | 'privacy' | 'context' | 'health' | 'cost_alarm' | 'catalog' | 'quality';
 
 export interface Candidate {
   /** `<provider>/<model>` */
@@ -340,6 +356,8 @@ export interface Candidate {
   worst_usd: number | null;
   /** expected cost: prompt estimate and half the max output */
   expected_usd: number | null;
+  /** the eval evidence on this skill, when a quality rule applies: "9/10 pass, lower bound 0.60" */
+  evidence?: string;
 }
 
 export interface Rejection {

@@ -191,4 +191,47 @@ describe('portai eval', () => {
     expect(result.stdout).toContain('render today-and-zone-in-prompt: pass');
     expect(fs.existsSync(path.join(workspace.state, 'calendars'))).toBe(false);
   });
+
+  it('quality: the router drops a candidate below the bar and an untested one under deny, and --dry-run says why', async () => {
+    const skill = SKILL.replace('privacy: public\n', 'privacy: public\nquality: { min_pass_rate: 0.4, untested: deny }\n');
+    workspace = createWorkspace(config(provider.url), { extract: skill }, { LOCAL_KEY: 'k-local' });
+    answerByModel();
+    // before any eval, nothing is tested: every candidate is refused
+    const before = await workspace.run(['run', 'skill', 'extract', '-i', 'request=x', '--dry-run']);
+    expect(before.code).toBe(3);
+    expect(before.stdout).toContain('local/right — quality: untested on extract (quality.untested: deny) (unblock: portai eval extract --models local/right)');
+
+    // the 429ing model stays out: on this generic provider its 429 would pause the whole provider for an hour
+    expect((await workspace.run(['eval', 'extract', '--repeat', '3', '--models', 'local/right,local/wrong,local/broken'])).code).toBe(1);
+    const dry = await workspace.run(['run', 'skill', 'extract', '-i', 'request=x', '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/1\. local\/right \(free.*— 3\/3 pass, lower bound 0\.44/);
+    expect(dry.stdout).toContain('local/wrong — quality: 0/3 pass, lower bound 0.00 on extract, below min_pass_rate 0.4');
+    expect(dry.stdout).toContain('local/broken — quality: 0/3 pass');
+    // a model never tested has no evidence
+    expect(dry.stdout).toContain('local/busy — quality: untested on extract');
+
+    provider.reset();
+    answerByModel();
+    const real = await workspace.run(['run', 'skill', 'extract', '-i', 'request=dentist at 3pm', '--json']);
+    expect(real.code).toBe(0);
+    expect(JSON.parse(real.stdout).steps[0].model).toBe('right');
+
+    // a changed prompt is a new version: its evidence is gone, so deny refuses everything again
+    workspace.writeSkill('extract', skill.replace('Turn this into an event', 'Make this an event'));
+    const edited = await workspace.run(['run', 'skill', 'extract', '-i', 'request=x', '--dry-run']);
+    expect(edited.code).toBe(3);
+    expect(edited.stdout).toContain('local/right — quality: untested on extract');
+  });
+
+  it('quality untested: avoid tries tested candidates first', async () => {
+    const skill = SKILL.replace('privacy: public\n', 'privacy: public\nquality: { untested: avoid }\n');
+    workspace = createWorkspace(config(provider.url), { extract: skill }, { LOCAL_KEY: 'k-local' });
+    answerByModel();
+    expect((await workspace.run(['eval', 'extract', '--models', 'local/broken'])).code).toBe(1);
+    const dry = await workspace.run(['run', 'skill', 'extract', '-i', 'request=x', '--dry-run']);
+    const order = [...dry.stdout.matchAll(/\d\. (local\/\w+)/g)].map((match) => match[1]);
+    expect(order).toEqual(['local/broken', 'local/right', 'local/wrong', 'local/busy']);
+    expect(dry.stdout).toContain('local/right (free, est. $0.0000, worst $0.0000) — untested on this skill');
+  });
 });

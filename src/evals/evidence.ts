@@ -1,6 +1,6 @@
 // Eval results as evidence: stored per case run, read back per served model for the skill as it is now.
 // A result is stale once the skill's behaviour changed (its content hash) or after 30 days.
-import type { Skill } from '../types.js';
+import type { QualityEvidence, Skill } from '../types.js';
 import type { EvalResultRow, Ledger } from '../ledger/index.js';
 import { contentHash } from '../runner/content-hash.js';
 import { wilsonLowerBound } from './stats.js';
@@ -59,4 +59,15 @@ export function skillEvidence(ledger: Ledger, skill: Skill, now_ms: number): Ski
   }
   const models = [...byModel].map(([model, counts]) => ({ model, ...counts, lower_bound: wilsonLowerBound(counts.passed, counts.passed + counts.failed) }));
   return { skill_hash: hash, fresh, stale: rows.length - fresh.length, models };
+}
+
+/** Fresh evidence per candidate ref (what the router chooses between), for the skill as it is now. */
+export function routingEvidence(ledger: Ledger, skill: Skill, now_ms: number): Record<string, QualityEvidence> {
+  const counts: Record<string, { passed: number; failed: number }> = {};
+  for (const row of skillEvidence(ledger, skill, now_ms).fresh) {
+    const entry = (counts[row.candidate] ??= { passed: 0, failed: 0 });
+    if (row.status === 'pass') entry.passed++;
+    else entry.failed++;
+  }
+  return Object.fromEntries(Object.entries(counts).map(([ref, entry]) => [ref, { ...entry, lower_bound: wilsonLowerBound(entry.passed, entry.passed + entry.failed) }]));
 }

@@ -10,7 +10,7 @@ export function formatPlan(plan: Plan): string[] {
   if (plan.candidates.length === 0) lines.push('candidates: none');
   else lines.push('candidates:');
   plan.candidates.forEach((candidate, index) => {
-    lines.push(`  ${index + 1}. ${candidate.ref} (${candidate.billing}, est. ${formatUsd(candidate.expected_usd)}, worst ${formatUsd(candidate.worst_usd)})`);
+    lines.push(`  ${index + 1}. ${candidate.ref} (${candidate.billing}, est. ${formatUsd(candidate.expected_usd)}, worst ${formatUsd(candidate.worst_usd)})${candidate.evidence ? ` — ${candidate.evidence}` : ''}`);
   });
   if (plan.rejected.length > 0) lines.push('rejected:');
   for (const rejection of plan.rejected) lines.push(`  ${rejectionLine(rejection)}`);

@@ -2,7 +2,7 @@
 // result with the run, so "why did it pick X?" always has an answer.
 import type { Candidate, Plan, Rejection } from '../types.js';
 import type { GuardContext, RoutingInput } from './guards/index.js';
-import { PLAN_GUARDS, ADMIT_GUARDS, firstRejection } from './guards/index.js';
+import { PLAN_GUARDS, ADMIT_GUARDS, firstRejection, withEvidence } from './guards/index.js';
 import { candidateFacts, expandRefs } from './expand-refs.js';
 import { chooseRoute } from './named-refs.js';
 import { expectedUsd, promptTokens, worstUsd } from './cost.js';
@@ -20,6 +20,8 @@ export function plan(input: PlanInput): Plan {
     if (rejection) rejected.push(rejection);
     else candidates.push(candidateOf(context));
   }
+  // eval evidence, when a quality rule applies: each candidate says what it showed; untested ones go last under `avoid`
+  candidates.splice(0, candidates.length, ...withEvidence(candidates, input));
   return {
     step: input.traits.step,
     rule: route.rule,

@@ -11,6 +11,8 @@ import { catalogStatus } from '../catalog/status.js';
 import { endpointFor, providerWindows } from './endpoint.js';
 import { finishAnswered, finishFailed } from './finish-attempt.js';
 import { reserveAttempt } from './reserve-attempt.js';
+// the router reads eval evidence through this one function, as it reads health blocks
+import { routingEvidence } from '../evals/evidence.js';
 import type { Progress } from './progress.js';
 import type { StepReport } from './result.js';
 
@@ -38,8 +40,9 @@ export type LlmStepOutcome =
   /** at least one request was sent and every one failed */
   | { kind: 'failed'; plan: Plan; failures: string[]; report: StepReport; warnings: string[] };
 
-export function planFor(input: Pick<LlmStepInput, 'config' | 'ledger' | 'traits' | 'runId' | 'env' | 'use' | 'clock'>, ignoreKeys = false): Plan {
+export function planFor(input: Pick<LlmStepInput, 'config' | 'ledger' | 'traits' | 'runId' | 'env' | 'use' | 'clock'> & { skill?: Skill }, ignoreKeys = false): Plan {
   const now = input.clock();
+  const quality = input.skill ? (input.skill.quality ?? input.config.defaults.quality) : undefined;
   return planStep({
     config: input.config,
     traits: input.traits,
@@ -49,6 +52,7 @@ export function planFor(input: Pick<LlmStepInput, 'config' | 'ledger' | 'traits'
     env: input.env,
     use: input.use,
     ignoreKeys,
+    ...(quality && input.skill ? { quality, evidence: routingEvidence(input.ledger, input.skill, now) } : {}),
   });
 }
 

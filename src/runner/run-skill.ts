@@ -132,7 +132,7 @@ async function runSteps(options: RunSkillOptions, opened: (runId: string) => voi
     const traits = traitsOf(skill, step, privacy, messages);
 
     if (options.dryRun) {
-      const plan = planFor({ config, ledger, traits, runId: '', env: options.env, use: options.use, clock }, true);
+      const plan = planFor({ config, ledger, skill, traits, runId: '', env: options.env, use: options.use, clock }, true);
       result.plans.push(plan);
       result.prompts = { ...result.prompts, [step.id]: prompt ?? null };
       outputs[step.id] = null;
@@ -178,7 +178,7 @@ async function runSteps(options: RunSkillOptions, opened: (runId: string) => voi
       result.status = 'failed';
       result.problem = [`step ${step.id} failed on every candidate:`, ...outcome.failures.map((line) => `  ${line}`)];
       // when the failures left every candidate blocked for a while (Retry-After, a quota reset), say until when
-      const after = planFor({ config, ledger, traits, runId, env: options.env, use: options.use, clock });
+      const after = planFor({ config, ledger, skill, traits, runId, env: options.env, use: options.use, clock });
       if (after.candidates.length === 0) result.unblock_at_ms = earliestUntil(after.rejected);
     }
     break;

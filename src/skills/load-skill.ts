@@ -60,6 +60,7 @@ function toSkill(raw: RawSkill, file: string, source: string, commit?: string): 
     schedule: typeof raw.schedule === 'string' ? { cron: raw.schedule } : raw.schedule,
     notify: raw.notify,
     deadline: raw.deadline,
+    quality: raw.quality,
     file,
     source,
     hash: createHash('sha256').update(source).digest('hex'),

@@ -27,6 +27,7 @@ export interface RawSkill {
   schedule?: string | { cron: string; inputs?: Record<string, unknown> };
   notify?: { webhook?: string; command?: string };
   deadline?: string;
+  quality?: { min_pass_rate?: number; untested: 'allow' | 'avoid' | 'deny' };
   /** the skill's test cases: read by src/evals, not by the runner */
   tests?: unknown;
 }

@@ -1,5 +1,5 @@
 // What every guard sees, and what it answers: a rejection with its reason, or null to let it pass.
-import type { CatalogStatus, Config, GuardName, HealthBlock, Rejection, ResolvedModel, ResolvedProvider, StepTraits, UsageSnapshot } from '../../types.js';
+import type { CatalogStatus, Config, GuardName, HealthBlock, QualityEvidence, QualityRule, Rejection, ResolvedModel, ResolvedProvider, StepTraits, UsageSnapshot } from '../../types.js';
 
 /** Everything routing decides from: data in, data out. */
 export interface RoutingInput {
@@ -13,6 +13,9 @@ export interface RoutingInput {
   use?: string;
   /** `--dry-run` needs no keys */
   ignoreKeys?: boolean;
+  /** the skill's (or the defaults') quality rule, and the fresh eval evidence per candidate ref */
+  quality?: QualityRule;
+  evidence?: Record<string, QualityEvidence>;
 }
 
 export interface GuardContext extends RoutingInput {

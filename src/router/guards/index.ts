@@ -9,11 +9,13 @@ import { healthGuard } from './health-guard.js';
 import { costAlarmGuard } from './cost-alarm-guard.js';
 import { spendGuard } from './spend-guard.js';
 import { quotaGuard } from './quota-guard.js';
+import { qualityGuard } from './quality-guard.js';
 
 export type { Guard, GuardContext, RoutingInput } from './guard.js';
-export { keyGuard, privacyGuard, contextGuard, catalogGuard, healthGuard, costAlarmGuard, spendGuard, quotaGuard };
+export { keyGuard, privacyGuard, contextGuard, catalogGuard, healthGuard, costAlarmGuard, spendGuard, quotaGuard, qualityGuard };
+export { withEvidence } from './quality-guard.js';
 
-export const PLAN_GUARDS: readonly Guard[] = [keyGuard, privacyGuard, contextGuard, catalogGuard, healthGuard, costAlarmGuard, spendGuard, quotaGuard];
+export const PLAN_GUARDS: readonly Guard[] = [keyGuard, privacyGuard, contextGuard, catalogGuard, healthGuard, costAlarmGuard, spendGuard, quotaGuard, qualityGuard];
 
 /** What can change between planning and sending: checked again with a fresh snapshot inside the ledger's transaction. */
 export const ADMIT_GUARDS: readonly Guard[] = [healthGuard, costAlarmGuard, spendGuard, quotaGuard];
