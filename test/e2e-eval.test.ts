@@ -139,6 +139,10 @@ describe('portai eval', () => {
     expect(result.code).toBe(0);
     expect(provider.requests).toHaveLength(0);
     expect(result.stdout).toContain('local: 12 requests');
+    const junit = await workspace.run(['eval', 'extract', '--junit', 'missing/report.xml']);
+    expect(junit.code).toBe(2);
+    expect(junit.stderr).toContain('does not exist');
+    expect(provider.requests).toHaveLength(0);
     expect(result.stdout).toContain('day (UTC): 5 requests left of 5');
   });
 

@@ -24,6 +24,10 @@ export default async function evalCommand(globals: GlobalOptions, name: string, 
   }
   const repeat = options.repeat === undefined ? undefined : Number(options.repeat);
   if (repeat !== undefined && (!Number.isInteger(repeat) || repeat < 1 || repeat > 100)) throw new BadInputError(`--repeat ${options.repeat}: expected a whole number from 1 to 100`, { hint: 'e.g. --repeat 5' });
+  // a report that cannot be written is bad input before anything is sent, not after the requests were paid for
+  if (options.junit && !fs.existsSync(path.dirname(path.resolve(options.junit)))) {
+    throw new BadInputError(`--junit ${options.junit}: the folder ${path.dirname(path.resolve(options.junit))} does not exist`, { hint: 'create it first, or write the report elsewhere' });
+  }
   const models = options.models?.split(',').map((ref) => ref.trim()).filter(Boolean);
   const ledger = await openLedgerFor();
   try {
