@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cliPath, type CliResult } from './helpers/cli.js';
 import { createWorkspace, HELLO_SKILL, type Workspace } from './helpers/workspace.js';
@@ -88,6 +89,41 @@ describe('the ledger file and the state folder', () => {
     });
     fs.chmodSync(workspace.state, 0o755);
     expectBadInput(result, ledgerFile(), 'cannot write the ledger', 'set PORTAI_HOME to a folder you can write');
+  });
+
+  // the second one has a Laravel-style `migrations` table, which must not pass for portai's
+  it.each([
+    ['notes', "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES ('keep me')"],
+    ['migrations, notes', 'CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); CREATE TABLE migrations (id INTEGER PRIMARY KEY, migration TEXT, batch INTEGER)'],
+  ])("another program's SQLite database (%s): exit 2 naming it and the fix, and the file stays byte for byte as it was", async (tables, sql) => {
+    setup();
+    fs.mkdirSync(workspace.state, { recursive: true });
+    const foreign = new Database(ledgerFile());
+    foreign.exec(sql);
+    foreign.close();
+    const before = fs.readFileSync(ledgerFile());
+    for (const args of [['runs', 'list'], ['run', 'skill', 'greet', '-i', 'name=Ann']]) {
+      expectBadInput(await workspace.run(args), ledgerFile(), 'this is not a portai ledger', `(${tables})`, 'move it away', 'set PORTAI_HOME');
+    }
+    expect(fs.readFileSync(ledgerFile()).equals(before)).toBe(true);
+    expect(fs.readdirSync(workspace.state)).toEqual(['ledger.db']);
+  });
+
+  it('an empty SQLite file (0 bytes, or a database with no tables) becomes a ledger', async () => {
+    setup();
+    fs.mkdirSync(workspace.state, { recursive: true });
+    fs.writeFileSync(ledgerFile(), '');
+    expect((await workspace.run(['runs', 'list'])).code).toBe(0);
+    fs.rmSync(workspace.state, { recursive: true });
+    fs.mkdirSync(workspace.state);
+    const empty = new Database(ledgerFile());
+    empty.pragma('user_version = 7');
+    empty.close();
+    expect(fs.statSync(ledgerFile()).size).toBeGreaterThan(0);
+    expect((await workspace.run(['runs', 'list'])).code).toBe(0);
+    const ledger = new Database(ledgerFile(), { readonly: true });
+    expect(ledger.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'runs'").get()).toEqual({ n: 1 });
+    ledger.close();
   });
 });
 

@@ -2,8 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { migrate } from './migrations.js';
-import { ledgerFileProblem } from './ledger-file-problem.js';
+import { foreignTables, migrate } from './migrations.js';
+import { foreignLedger, ledgerFileProblem } from './ledger-file-problem.js';
 
 export class Db {
   readonly sqlite: Database.Database;
@@ -15,6 +15,8 @@ export class Db {
       fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
       sqlite = new Database(file);
       sqlite.pragma('busy_timeout = 5000');
+      const foreign = foreignTables(sqlite);
+      if (foreign) throw foreignLedger(file, foreign);
       sqlite.pragma('journal_mode = WAL');
       sqlite.pragma('synchronous = NORMAL');
       sqlite.pragma('foreign_keys = ON');

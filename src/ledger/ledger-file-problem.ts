@@ -30,3 +30,12 @@ export function ledgerFileProblem(error: unknown, file: string): BadInputError |
   }
   return undefined;
 }
+
+/** A valid SQLite file that holds another program's tables: portai must not add its own to it. */
+export function foreignLedger(file: string, tables: string[]): BadInputError {
+  const shown = tables.length > 5 ? `${tables.slice(0, 5).join(', ')}, …` : tables.join(', ');
+  return new BadInputError(`this is not a portai ledger: a SQLite database with other tables (${shown}) and no portai migrations`, {
+    place: { file },
+    hint: `move it away (mv '${file}' '${file}.other') and portai starts a fresh ledger, or set PORTAI_HOME to another folder`,
+  });
+}

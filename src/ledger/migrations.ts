@@ -181,6 +181,26 @@ export const MIGRATIONS: Migration[] = [
   },
 ];
 
+/**
+ * The tables of a SQLite file that is someone else's database, or null when it is empty or portai's own
+ * (its migrations table records portai's first migration, or is all there is after an interrupted start).
+ * Read only: a foreign file must be refused before anything, even the WAL switch, writes to it.
+ */
+export function foreignTables(db: Database.Database): string[] | null {
+  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>).map((row) => row.name);
+  if (tables.length === 0 || !tables.includes('migrations')) return tables.length === 0 ? null : tables;
+  try {
+    // another program's `migrations` table has other columns or other names in it
+    const rows = db.prepare('SELECT name, applied_utc FROM migrations').all() as Array<{ name: string }>;
+    if (rows.some((row) => row.name === MIGRATIONS[0].name)) return null;
+    if (rows.length === 0 && tables.length === 1) return null;
+  } catch (error) {
+    // no such column: not ours; a damaged file is reported as damaged by the caller
+    if (!/^no such column/.test((error as Error).message)) throw error;
+  }
+  return tables;
+}
+
 export function migrate(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_utc TEXT NOT NULL)');
   const isApplied = db.prepare('SELECT 1 FROM migrations WHERE name = ?');
