@@ -67,6 +67,7 @@ privacy: public
 steps:
   - id: first
     prompt: Give a title.
+    schema: { type: object }
   - id: second
     prompt: "Shorten {{steps.first.title}}"
 `;
@@ -83,12 +84,12 @@ steps:
 describe('a run that stops by itself is closed on record', () => {
   it('a template error found at run time: exit 2, the run is failed with the problem', async () => {
     setup({ two: TWO_STEPS });
-    provider.enqueue({ text: 'just text, no title field' });
+    provider.enqueue({ text: '{"name": "no title field"}' });
     const result = await workspace.run(['run', 'skill', 'two']);
     expect(result.code).toBe(2);
     const run = await onlyRun();
     expect(run.status).toBe('failed');
-    expect(run.error).toContain('two.yaml (steps[1].prompt): template failed');
+    expect(run.error).toContain("two.yaml (steps[1].prompt): template variable 'steps.first.title' is not defined");
   });
 
   it('a missing key: exit 2, the run is failed naming the variable', async () => {

@@ -56,6 +56,20 @@ describe('render errors', () => {
     expect(caught?.userLines()[1]).toContain('fix:');
   });
 
+  test("a field of a text step output is portai's error with the fix, not Handlebars' own wording", () => {
+    let caught: BadInputError | undefined;
+    try {
+      renderTemplate('Title: {{steps.first.title}}', { steps: { first: 'Dentist on Friday at 3pm' } }, where);
+    } catch (error) {
+      caught = error as BadInputError;
+    }
+    expect(caught).toBeInstanceOf(BadInputError);
+    expect(caught?.userLines()).toEqual([
+      "skills/example.yaml (steps[0].prompt): template variable 'steps.first.title': steps.first is text, not an object",
+      '  fix: give step first a `schema:` of type object so its output is a JSON object, or use {{steps.first}}',
+    ]);
+  });
+
   test('a cached template still renders each context on its own', () => {
     const template = 'n={{n}}';
     expect(renderTemplate(template, { n: 1 }, where)).toBe('n=1');

@@ -28,6 +28,7 @@ describe('static check', () => {
   test('inputs, now, today, declared env and earlier steps pass', () => {
     const skill = loadSkill('skills/check.yaml', skillText(`  - id: first
     prompt: "{{topic}} {{now}} {{today}} {{when_text}}"
+    schema: { type: object }
   - id: second
     when: "{{not (eq steps.first 'skip')}}"
     system: "Token {{env.API_TOKEN}}"
@@ -46,6 +47,31 @@ describe('static check', () => {
     expect(error.message).toBe("step 'first': unknown template variable 'topik'");
     expect(error.place).toMatchObject({ file: 'skills/check.yaml', field: 'steps[0].prompt', line: 9 });
     expect(error.hint).toContain('topic');
+  });
+
+  test("a field of an earlier step without a schema is refused: that step's output is text", () => {
+    const error = errorOf(skillText(`  - id: first
+    prompt: "Pick a title for {{topic}}"
+  - id: second
+    prompt: |
+      Use {{steps.first}} as is.
+      Then {{#if steps.first.title}}{{steps.first.title}}{{/if}}
+`));
+    expect(error.message).toBe("step 'second': steps.first is text, not an object, so '{{steps.first.title}}' cannot be read (step first has no schema:) (line 2 of the template)");
+    expect(error.place).toMatchObject({ file: 'skills/check.yaml', field: 'steps[1].prompt', line: 11 });
+    expect(error.hint).toBe('give step first a `schema:` so its output is JSON, or use {{steps.first}}');
+  });
+
+  test('a field of an action step or of a step with a schema passes: their output may be an object', () => {
+    const skill = loadSkill('skills/check.yaml', skillText(`  - id: fetch
+    http: { url: "https://example.com/{{topic}}" }
+  - id: first
+    prompt: "Sum up {{json steps.fetch.results}}"
+    schema: { type: object, properties: { title: { type: string } } }
+  - id: second
+    prompt: "{{steps.first.title}} {{steps.fetch.next}}"
+`));
+    expect(skill.steps).toHaveLength(3);
   });
 
   test('a later step is refused', () => {

@@ -67,8 +67,19 @@ function renderError(error: unknown, ast: hbs.AST.Program, context: object, wher
   // Handlebars strict mode: `"name" not defined in …`, with the path's position in the template
   if (/ not defined in /.test(message)) {
     const path = located.lineNumber ? pathAt(ast, located.lineNumber, located.column ?? 0) : undefined;
+    const found = path ? textOnPath(path.split('.'), context) : undefined;
+    if (path && found) return notAnObject(path, found, place);
     const name = path ?? message.match(/^"([^"]+)"/)?.[1] ?? 'a variable';
     return missing(name, place);
+  }
+  // strict lookup of {{steps.first.title}} when steps.first is a string: `'title' in "…"` is a TypeError
+  const searched = message.match(/Cannot use 'in' operator to search for '([^']+)' in /)?.[1];
+  if (searched) {
+    for (const path of pathsOf(ast)) {
+      const found = !path.data && path.depth === 0 && path.parts.includes(searched) ? textOnPath(path.parts, context) : undefined;
+      if (found) return notAnObject(path.original, found, place);
+    }
+    return new BadInputError(`template reads '${searched}' from text, not from an object`, { place, hint: `use the text as a whole, or make the value it comes from JSON (a \`schema:\` on an LLM step)` });
   }
   // a helper argument like steps.fetch.results when steps.fetch is null reaches JavaScript as a TypeError
   const property = message.match(/Cannot read properties of (?:null|undefined) \(reading '([^']+)'\)/)?.[1];
@@ -84,6 +95,35 @@ function missing(name: string, place: { file: string; field: string }): BadInput
     place,
     hint: `give a value for '${name.split('.')[0]}', or write {{default ${name} "…"}} where it may be empty`,
   });
+}
+
+interface NonObject {
+  /** the leading part of the path, e.g. steps.first */
+  name: string;
+  /** what it is instead: text, a number, … */
+  kind: string;
+}
+
+/** The leading part of a root path whose value is text (or another non-object) with more of the path after it. */
+function textOnPath(parts: string[], context: object): NonObject | undefined {
+  let value: unknown = context;
+  for (const [index, part] of parts.entries()) {
+    if (value == null) return undefined;
+    if (typeof value !== 'object') return { name: parts.slice(0, index).join('.'), kind: typeof value === 'string' ? 'text' : `a ${typeof value}` };
+    value = (value as Record<string, unknown>)[part];
+  }
+  return undefined;
+}
+
+function notAnObject(variable: string, found: NonObject, place: { file: string; field: string }): BadInputError {
+  const [root, step, ...rest] = found.name.split('.');
+  const hint =
+    root !== 'steps' || step === undefined
+      ? `use {{${found.name}}} as a whole, or give an object for it`
+      : rest.length === 0
+        ? `give step ${step} a \`schema:\` of type object so its output is a JSON object, or use {{${found.name}}}`
+        : `use {{${found.name}}} as a whole, or change step ${step}'s \`schema:\` so ${rest.join('.')} is an object`;
+  return new BadInputError(`template variable '${variable}': ${found.name} is ${found.kind}, not an object`, { place, hint });
 }
 
 /** Every path expression of the template, in order. */

@@ -1,5 +1,6 @@
 // Before anything is sent, every template of a skill is parsed and each variable it names must exist:
-// an input, now, today, a declared env.NAME, or steps.<id> of an earlier step.
+// an input, now, today, a declared env.NAME, or steps.<id> of an earlier step (a field of it only when that
+// step's output can be an object: a text step's cannot).
 import { BadInputError } from '../errors.js';
 import { fieldName, parseYaml } from '../load-yaml.js';
 import type { Skill } from '../types.js';
@@ -15,6 +16,8 @@ interface Scope {
   /** ids of the steps before this one; null where steps are not visible (input defaults) */
   earlier: string[] | null;
   later: string[];
+  /** earlier LLM steps without a schema: their output is text, so steps.<id>.<field> can never be read */
+  textSteps: ReadonlySet<string>;
   /** what the error calls the template's owner, e.g. "step 'save'" or "input 'title'" */
   owner: string;
 }
@@ -45,12 +48,13 @@ function* templatesOf(skill: Skill): Generator<Template> {
   const env = new Set(skill.env);
   for (const [name, property] of Object.entries(skill.inputs)) {
     if (typeof property.default === 'string') {
-      yield { text: property.default, path: ['inputs', name, 'default'], scope: { inputs, env: null, earlier: null, later: [], owner: `input '${name}'` } };
+      yield { text: property.default, path: ['inputs', name, 'default'], scope: { inputs, env: null, earlier: null, later: [], textSteps: new Set(), owner: `input '${name}'` } };
     }
   }
   const ids = skill.steps.map((step) => step.id);
+  const textSteps = new Set(skill.steps.filter((step) => step.kind === 'llm' && !step.schema).map((step) => step.id));
   for (const [index, step] of skill.steps.entries()) {
-    const scope: Scope = { inputs, env, earlier: ids.slice(0, index), later: ids.slice(index), owner: `step '${step.id}'` };
+    const scope: Scope = { inputs, env, earlier: ids.slice(0, index), later: ids.slice(index), textSteps, owner: `step '${step.id}'` };
     if (step.when !== undefined) yield { text: step.when, path: ['steps', index, 'when'], scope };
     if (step.kind === 'llm') {
       yield { text: step.prompt, path: ['steps', index, 'prompt'], scope };
@@ -137,7 +141,12 @@ function checkRootName(parts: string[], original: string, scope: Scope, fail: Fa
   }
   if (name === 'steps' && scope.earlier) {
     if (second === undefined) fail(`'{{${original}}}' must name a step: steps.<id>`, `one of: ${listOr(scope.earlier.map((id) => `steps.${id}`))}`, line);
-    if (scope.earlier.includes(second)) return;
+    if (scope.earlier.includes(second)) {
+      if (parts.length > 2 && scope.textSteps.has(second)) {
+        fail(`steps.${second} is text, not an object, so '{{${original}}}' cannot be read (step ${second} has no schema:)`, `give step ${second} a \`schema:\` so its output is JSON, or use {{steps.${second}}}`, line);
+      }
+      return;
+    }
     if (scope.later.includes(second)) {
       fail(`uses steps.${second}, but step '${second}' has not run yet at this point`, `move step '${second}' before this one, or use an earlier step's output`, line);
     }
