@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openLedger, type Ledger, type ReserveInput } from '../src/ledger/index.js';
 import { MIGRATIONS } from '../src/ledger/migrations.js';
@@ -34,6 +35,20 @@ describe('migrations', () => {
     ledger = openLedger(dir);
     expect(names()).toEqual(MIGRATIONS.map((migration) => migration.name));
     expect(ledger.db.sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
+  });
+
+  it('a start interrupted after the migrations table was made is finished, not refused as foreign', () => {
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), 'portai-ledger-'));
+    try {
+      const started = new Database(path.join(other, 'ledger.db'));
+      started.exec('CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_utc TEXT NOT NULL)');
+      started.close();
+      const finished = openLedger(other);
+      expect((finished.db.sqlite.prepare('SELECT count(*) AS n FROM migrations').get() as { n: number }).n).toBe(MIGRATIONS.length);
+      finished.close();
+    } finally {
+      fs.rmSync(other, { recursive: true, force: true });
+    }
   });
 });
 
