@@ -27,8 +27,8 @@ export interface LlmStepInput {
   env: Record<string, string | undefined>;
   use?: string;
   progress: Progress;
-  /** stream this step's text here as it arrives */
-  onText?: (delta: string) => void;
+  /** stream this step's text here as it arrives; `attempt` counts this step's requests, so a sink sees a restart */
+  onText?: (delta: string, attempt: number) => void;
   clock: () => number;
   sleep: (ms: number) => Promise<void>;
 }
@@ -74,7 +74,7 @@ export async function runLlmStep(input: LlmStepInput): Promise<LlmStepOutcome> {
     let tries = 0;
     while (true) {
       tries++;
-      const attempt = await attemptOnce(input, candidate, messages);
+      const attempt = await attemptOnce(input, candidate, messages, report.attempts + 1);
       report.attempts += attempt.sent ? 1 : 0;
       if (attempt.kind === 'rejected') {
         rejections.push(attempt.rejection);
@@ -136,7 +136,7 @@ type AttemptResult =
   | { kind: 'error'; error: ProviderError; sent: true }
   | { kind: 'ok'; response: ChatResponse; cost_usd: number; sent: true };
 
-async function attemptOnce(input: LlmStepInput, candidate: Candidate, messages: ChatMessage[]): Promise<AttemptResult> {
+async function attemptOnce(input: LlmStepInput, candidate: Candidate, messages: ChatMessage[], attemptNumber: number): Promise<AttemptResult> {
   const { config, ledger, step, traits } = input;
   const { provider, model } = candidateFacts(config, candidate.ref);
   const now = input.clock();
@@ -155,7 +155,7 @@ async function attemptOnce(input: LlmStepInput, candidate: Candidate, messages: 
     privacy: traits.privacy,
     free_only: model.billing !== 'metered' && provider.family === 'openrouter',
     stream: Boolean(input.onText),
-    onText: input.onText,
+    onText: input.onText && ((delta: string) => input.onText?.(delta, attemptNumber)),
   };
   const endpoint = endpointFor(provider, model, apiKeyOf(provider, input.env));
   const started = input.clock();

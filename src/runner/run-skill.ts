@@ -25,8 +25,8 @@ export interface RunSkillOptions {
   dryRun?: boolean;
   /** `--use provider/model` */
   use?: string;
-  /** stream the final step's text */
-  onText?: (delta: string) => void;
+  /** stream the final step's text; `attempt` numbers that step's requests (a new number after a failure is a restart) */
+  onText?: (delta: string, attempt: number) => void;
   /** continue this run (resumed or queued): finished steps are reused, inputs and time stay as they were */
   runId?: string;
   clock?: () => number;

@@ -4,6 +4,7 @@ import { BadInputError } from '../../errors.js';
 import { loadConfigFor, openLedgerFor, printJson, printOutput, type GlobalOptions } from '../context.js';
 import { createProgress } from '../../runner/progress.js';
 import { closeRunsOnSignal } from '../close-runs-on-signal.js';
+import { besideStream, createStreamOutput } from '../stream-output.js';
 import type { RunResult } from '../../runner/result.js';
 
 export interface RunOptions {
@@ -37,23 +38,20 @@ export default async function runSkillCommand(globals: GlobalOptions, name: stri
       return 0;
     }
     const { runSkill } = await import('../../runner/run-skill.js');
-    const progress = createProgress();
-    const streaming = Boolean(options.stream && !options.json && !options.dryRun);
-    let streamed = false;
+    const stream = options.stream && !options.json && !options.dryRun ? createStreamOutput(process.stdout, process.stderr) : undefined;
+    const progress = besideStream(createProgress(), stream);
     const result = await runSkill({
       config, ledger, skill, given, env: process.env, progress,
       dryRun: options.dryRun, use: options.use,
-      onText: streaming ? (delta) => { streamed = true; process.stdout.write(delta); } : undefined,
+      onText: stream?.text,
     });
+    const shown = stream?.finish(result.status === 'ok') ?? false;
     if (options.dryRun) return printDryRun(result, options.json);
     const tokens = result.steps.reduce((sum, step) => sum + step.input_tokens + step.output_tokens, 0);
     const cost = result.steps.reduce((sum, step) => sum + step.cost_usd, 0);
     progress.info(`${result.status} · ${tokens} tokens · $${cost.toFixed(4)} · run ${result.run_id}`);
     if (options.json) printJson(jsonResult(result));
-    else if (result.status === 'ok') {
-      if (streamed) process.stdout.write('\n');
-      else printOutput(result.output);
-    }
+    else if (result.status === 'ok' && !shown) printOutput(result.output);
     for (const line of result.problem ?? []) process.stderr.write(`portai: ${line}\n`);
     if (result.status === 'blocked' && result.run_id) process.stderr.write(`portai: run ${result.run_id} is kept; resume it with: portai runs resume ${result.run_id}\n`);
     return exitCodeOf(result);
