@@ -260,6 +260,8 @@ export interface Skill {
   inputs: Record<string, JsonSchema>;
   /** input names without a default that must be given */
   required: string[];
+  /** the input marked `stdin: true`: piped standard input becomes its value */
+  stdin_input?: string;
   /** environment variables the templates may read as env.NAME */
   env: string[];
   steps: Step[];

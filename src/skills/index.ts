@@ -6,6 +6,7 @@ export { skillHistory, fileAtCommit } from './git.js';
 export { renderTemplate, parseTemplate, type RenderPlace } from './render.js';
 export { staticCheck } from './static-check.js';
 export { parseInputArgs } from './parse-input-args.js';
+export { bindStdin, stdinTarget } from './stdin-input.js';
 export { resolveInputs } from './resolve-inputs.js';
 export { runTime, systemTimezone, type RunTime } from './run-time.js';
 export { formatDate, DATE_PATTERNS } from './date-format.js';

@@ -42,8 +42,8 @@ export function requiredInputs(inputs: RawSkill['inputs']): string[] {
 function toSkill(raw: RawSkill, file: string, source: string, commit?: string): Skill {
   const inputs: Record<string, JsonSchema> = {};
   for (const [name, property] of Object.entries(raw.inputs ?? {})) {
-    // `required: false` is portai's marker, not JSON Schema: keep it out of the property
-    const { required: _marker, ...schema } = property;
+    // `required: false` and `stdin: true` are portai's markers, not JSON Schema: keep them out of the property
+    const { required: _required, stdin: _stdin, ...schema } = property;
     inputs[name] = schema;
   }
   const skill: Skill = {
@@ -54,6 +54,7 @@ function toSkill(raw: RawSkill, file: string, source: string, commit?: string): 
     tags: raw.tags ?? [],
     inputs,
     required: requiredInputs(raw.inputs),
+    stdin_input: Object.entries(raw.inputs ?? {}).find(([, property]) => property.stdin === true)?.[0],
     env: raw.env ?? [],
     steps: raw.steps.map(toStep),
     defer: raw.defer,

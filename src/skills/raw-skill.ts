@@ -20,7 +20,7 @@ export interface RawSkill {
   outcome: string;
   privacy?: Privacy;
   tags?: string[];
-  inputs?: Record<string, JsonSchema & { required?: boolean; default?: unknown }>;
+  inputs?: Record<string, JsonSchema & { required?: boolean; default?: unknown; stdin?: boolean }>;
   env?: string[];
   steps: RawStep[];
   defer?: boolean;

@@ -16,6 +16,11 @@ export function semanticChecks(file: string, raw: RawSkill, placeOf: PlaceOf): v
   for (const name of Object.keys(raw.inputs ?? {})) {
     if (RESERVED_INPUTS.has(name)) fail(['inputs', name], `input '${name}' hides the built-in '${name}'`, 'rename the input');
   }
+  const fromStdin = Object.entries(raw.inputs ?? {}).filter(([, property]) => property.stdin === true);
+  if (fromStdin.length > 1) fail(['inputs', fromStdin[1][0], 'stdin'], `inputs '${fromStdin[0][0]}' and '${fromStdin[1][0]}' both say stdin: true`, 'standard input can fill one input: keep stdin: true on one of them');
+  for (const [name, property] of fromStdin) {
+    if (property.type !== undefined && property.type !== 'string') fail(['inputs', name, 'stdin'], `input '${name}' is ${String(property.type)}, but stdin: true needs a string input`, 'make it type: string, or remove stdin: true');
+  }
 
   const seen = new Map<string, number>();
   for (const [index, step] of raw.steps.entries()) {

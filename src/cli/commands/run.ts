@@ -6,6 +6,12 @@ import { createProgress } from '../../runner/progress.js';
 import { closeRunsOnSignal } from '../close-runs-on-signal.js';
 import { besideStream, createStreamOutput } from '../stream-output.js';
 import type { RunResult } from '../../runner/result.js';
+import { readPipedStdin } from '../read-piped-stdin.js';
+
+// How long a pipe may stay silent before portai decides nothing is piped in: long when the input is required
+// and not given (a slow producer such as curl or another portai run), short when stdin would only be a conflict.
+const STDIN_WAIT_NEEDED_MS = 10_000;
+const STDIN_WAIT_MS = 250;
 
 export interface RunOptions {
   input: string[];
@@ -20,9 +26,14 @@ export interface RunOptions {
 
 export default async function runSkillCommand(globals: GlobalOptions, name: string, options: RunOptions): Promise<number> {
   const config = await loadConfigFor({ ...globals, config: options.config ?? globals.config });
-  const { loadSkillRef, parseInputArgs } = await import('../../skills/index.js');
+  const { loadSkillRef, parseInputArgs, bindStdin, stdinTarget } = await import('../../skills/index.js');
   const skill = loadSkillRef(name, config.skills_dirs);
-  const given = parseInputArgs(options.input, options.inputJson, () => fs.readFileSync(0, 'utf8'));
+  const fromArgs = parseInputArgs(options.input, options.inputJson, () => fs.readFileSync(0, 'utf8'));
+  // `--input-json -` already took standard input as JSON; a skill with nothing stdin could fill leaves it alone
+  const target = options.inputJson === '-' ? null : stdinTarget(skill);
+  const needed = target !== null && 'input' in target && skill.required.includes(target.input) && fromArgs[target.input] === undefined;
+  const piped = target === null ? undefined : await readPipedStdin(needed ? STDIN_WAIT_NEEDED_MS : STDIN_WAIT_MS);
+  const given = bindStdin(skill, fromArgs, piped);
   if (options.use && !/^[^/]+\/.+$/.test(options.use)) {
     throw new BadInputError(`--use ${options.use}: expected <provider>/<model>`, { hint: 'e.g. --use openrouter/openrouter/free' });
   }
