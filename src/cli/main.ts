@@ -86,6 +86,8 @@ function build(): Command {
     .action(run(() => import('./commands/serve.js')));
 
   program.command('init').option('--force', 'overwrite existing files').description('write a starter portai.yaml and an example skill').action(run(() => import('./commands/init.js')));
+  program.command('where').option('--json').description('the config file in use, the skills folders, the state folder and the ledger').action(run(() => import('./commands/where.js')));
+  program.command('completion <shell>').description('print a completion script for bash, zsh or fish').action(run(() => import('./commands/completion.js')));
 
   return program;
 }
