@@ -1,6 +1,6 @@
 // The ledger: one SQLite file (WAL) holding runs, attempts, blocks, the queue and the catalog.
 import path from 'node:path';
-import type { HealthBlock, Plan, UsageSnapshot } from '../types.js';
+import type { ChatMessage, HealthBlock, Plan, UsageSnapshot } from '../types.js';
 import { Db } from './db.js';
 import { ledgerHome } from './home.js';
 import * as runs from './runs.js';
@@ -42,6 +42,12 @@ export class Ledger {
   }
   getPlans(runId: string) {
     return runs.getPlans(this.db, runId);
+  }
+  savePrompt(runId: string, stepId: string, messages: ChatMessage[]): void {
+    runs.savePrompt(this.db, runId, stepId, messages);
+  }
+  getPrompts(runId: string) {
+    return runs.getPrompts(this.db, runId);
   }
   saveStepResult(runId: string, stepId: string, contentHash: string, output: unknown): void {
     runs.saveStepResult(this.db, runId, stepId, contentHash, output);

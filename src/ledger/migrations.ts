@@ -179,6 +179,13 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    // the messages each LLM step sent, as rendered (declared env values redacted), for `runs show`
+    name: '008_step_prompts',
+    up(db) {
+      db.exec('CREATE TABLE step_prompts (run_id TEXT NOT NULL, step_id TEXT NOT NULL, messages_json TEXT NOT NULL, PRIMARY KEY (run_id, step_id))');
+    },
+  },
 ];
 
 /**

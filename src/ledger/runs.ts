@@ -1,6 +1,7 @@
-// Runs, the plans of their steps, and the outputs of finished steps (reused on resume; failures are never stored).
+// Runs, the plans and rendered prompts of their steps, and the outputs of finished steps (reused on resume;
+// failures are never stored).
 import { newId as ulid } from './ids.js';
-import type { Plan } from '../types.js';
+import type { ChatMessage, Plan } from '../types.js';
 import { type Db, iso, parseJson } from './db.js';
 import { ownerGone, thisProcess } from './owner.js';
 
@@ -121,6 +122,16 @@ export function savePlan(db: Db, runId: string, stepId: string, plan: Plan): voi
 export function getPlans(db: Db, runId: string): Array<{ step_id: string; plan: Plan }> {
   const rows = db.statement('SELECT step_id, plan_json FROM plans WHERE run_id = ? ORDER BY rowid').all(runId) as Array<{ step_id: string; plan_json: string }>;
   return rows.map((row) => ({ step_id: row.step_id, plan: JSON.parse(row.plan_json) as Plan }));
+}
+
+/** The caller redacts secrets first: this stores what it is given. */
+export function savePrompt(db: Db, runId: string, stepId: string, messages: ChatMessage[]): void {
+  db.statement('INSERT INTO step_prompts (run_id, step_id, messages_json) VALUES (?, ?, ?) ON CONFLICT (run_id, step_id) DO UPDATE SET messages_json = excluded.messages_json').run(runId, stepId, JSON.stringify(messages));
+}
+
+export function getPrompts(db: Db, runId: string): Array<{ step_id: string; messages: ChatMessage[] }> {
+  const rows = db.statement('SELECT step_id, messages_json FROM step_prompts WHERE run_id = ? ORDER BY rowid').all(runId) as Array<{ step_id: string; messages_json: string }>;
+  return rows.map((row) => ({ step_id: row.step_id, messages: JSON.parse(row.messages_json) as ChatMessage[] }));
 }
 
 export function saveStepResult(db: Db, runId: string, stepId: string, contentHash: string, output: unknown, now = Date.now()): void {

@@ -11,6 +11,7 @@ import { runActionStep } from './action-step.js';
 import { contentHash } from './content-hash.js';
 import { trackRun } from './active-runs.js';
 import { missingKeyError, preflight } from './preflight.js';
+import { redactEnv } from './redact-env.js';
 import type { Progress } from './progress.js';
 import type { RunResult, StepReport } from './result.js';
 
@@ -156,6 +157,7 @@ async function runSteps(options: RunSkillOptions, opened: (runId: string) => voi
       continue;
     }
 
+    ledger.savePrompt(runId, step.id, redactEnv(messages, env));
     const outcome = await runLlmStep({
       config, ledger, skill, step, messages, traits, runId, env: options.env, use: options.use, progress, clock, sleep,
       onText: index === lastIndex && !step.schema ? options.onText : undefined,

@@ -1,7 +1,8 @@
-// portai runs show <id> [--json] — steps, attempts, each step's plan and the output. The id is a run id or the id of
-// the queue job that holds the run.
+// portai runs show <id> [--json] — per step: the rendered prompt, the plan, every attempt (model, status, tokens,
+// cost, time); then the output. The id is a run id or the id of the queue job that holds the run.
 import { BadInputError } from '../../errors.js';
 import { openLedgerFor, printJson, printOutput, type GlobalOptions } from '../context.js';
+import type { AttemptRow } from '../../ledger/index.js';
 
 export default async function runsShow(_globals: GlobalOptions, id: string, options: { json?: boolean }): Promise<number> {
   const ledger = await openLedgerFor();
@@ -10,8 +11,9 @@ export default async function runsShow(_globals: GlobalOptions, id: string, opti
     if (!run) throw new BadInputError(`no run with id ${id}`, { hint: 'see the ids with: portai runs list' });
     const attempts = ledger.attemptsOf(run.id);
     const plans = ledger.getPlans(run.id);
+    const prompts = ledger.getPrompts(run.id);
     if (options.json) {
-      printJson({ ...run, attempts, plans });
+      printJson({ ...run, attempts, plans, prompts });
       return 0;
     }
     const { formatPlan } = await import('../../router/index.js');
@@ -24,13 +26,12 @@ export default async function runsShow(_globals: GlobalOptions, id: string, opti
     for (const { step_id, plan } of plans) {
       out();
       out(`step ${step_id}`);
-      for (const line of formatPlan(plan)) out(`  ${line}`);
-      for (const attempt of attempts.filter((row) => row.step_id === step_id)) {
-        const tokens = attempt.input_tokens !== null && attempt.input_tokens !== undefined ? ` · ${attempt.input_tokens}+${attempt.output_tokens ?? 0} tokens` : '';
-        const cost = attempt.cost_usd ? ` · $${Number(attempt.cost_usd).toFixed(6)}` : '';
-        const error = attempt.error_kind ? ` · ${attempt.error_kind}${attempt.http_status ? ` (HTTP ${attempt.http_status})` : ''}: ${attempt.error_message ?? ''}` : '';
-        out(`  attempt ${attempt.provider}/${attempt.model} ${attempt.status}${tokens}${cost}${error}`);
+      for (const message of prompts.find((prompt) => prompt.step_id === step_id)?.messages ?? []) {
+        out(`  ${message.role} prompt:`);
+        out(message.content.replace(/^/gm, '    | '));
       }
+      for (const line of formatPlan(plan)) out(`  ${line}`);
+      for (const [index, attempt] of attempts.filter((row) => row.step_id === step_id).entries()) out(`  attempt ${index + 1}: ${attemptLine(attempt)}`);
     }
     if (run.error) {
       out();
@@ -45,4 +46,13 @@ export default async function runsShow(_globals: GlobalOptions, id: string, opti
   } finally {
     ledger.close();
   }
+}
+
+/** model, status, tokens, cost and time of one attempt; a fact the provider did not report says so */
+function attemptLine(attempt: AttemptRow): string {
+  const tokens = attempt.input_tokens === null ? 'tokens not reported' : `${attempt.input_tokens}+${attempt.output_tokens ?? 0} tokens`;
+  const cost = attempt.cost_usd === null ? 'cost not reported' : `$${Number(attempt.cost_usd).toFixed(6)}`;
+  const time = `${attempt.started_utc}${attempt.duration_ms === null ? '' : `, ${attempt.duration_ms} ms`}`;
+  const error = attempt.error_kind ? ` · ${attempt.error_kind}${attempt.http_status ? ` (HTTP ${attempt.http_status})` : ''}: ${attempt.error_message ?? ''}` : '';
+  return `${attempt.provider}/${attempt.model} ${attempt.status} · ${tokens} · ${cost} · ${time}${error}`;
 }
