@@ -1,5 +1,6 @@
 // A zsh completion script generated from the command tree (works from $fpath as _portai, or sourced).
-// `path` is zsh's tied $PATH array, hence `cmdpath`.
+// `path`, `commands` and `options` are special parameters in zsh ($PATH's array, the command hash, the shell
+// options), hence the prefixed names.
 import { allNodes, type CommandNode } from './command-tree.js';
 
 export function zshCompletion(root: CommandNode): string {
@@ -15,7 +16,7 @@ export function zshCompletion(root: CommandNode): string {
 # portai completion for zsh. Save it as _portai in a folder on $fpath, or load it with:  source <(portai completion zsh)
 
 _portai() {
-  local -a commands options arguments
+  local -a _portai_cmds _portai_opts _portai_args
   local cmdpath='' word skip='' i
   for ((i = 2; i < CURRENT; i++)); do
     word=\${words[i]}
@@ -26,33 +27,33 @@ _portai() {
       esac
       continue
     fi
-    commands=()
+    _portai_cmds=()
     _portai_commands "$cmdpath"
-    if (( \${commands[(I)$word:*]} )); then cmdpath=\${cmdpath:+$cmdpath }$word; fi
+    if (( \${_portai_cmds[(I)\${word}:*]} )); then cmdpath=\${cmdpath:+$cmdpath }$word; fi
   done
   if [[ -n $skip ]]; then
     _files
     return
   fi
-  commands=() options=() arguments=()
+  _portai_cmds=() _portai_opts=() _portai_args=()
   _portai_commands "$cmdpath"
   if [[ $PREFIX == -* ]]; then
     case "$cmdpath" in
-${cases((node) => `options=(${node.options.flatMap((option) => option.flags.map((flag) => quote(`${escapeColon(flag)}:${option.description}`))).join(' ')})`)}
+${cases((node) => `_portai_opts=(${node.options.flatMap((option) => option.flags.map((flag) => quote(`${escapeColon(flag)}:${option.description}`))).join(' ')})`)}
     esac
-    _describe -t options 'option' options
+    _describe -t options 'option' _portai_opts
     return
   fi
   case "$cmdpath" in
 ${cases((node) => argumentLine(node))}
   esac
-  (( \${#commands} )) && _describe -t commands 'command' commands
-  (( \${#arguments} )) && compadd -a arguments
+  (( \${#_portai_cmds} )) && _describe -t commands 'command' _portai_cmds
+  (( \${#_portai_args} )) && compadd -a _portai_args
 }
 
 _portai_commands() {
   case "$1" in
-${cases((node) => (node.commands.length ? `commands=(${node.commands.map((child) => quote(`${escapeColon(child.name)}:${child.description}`)).join(' ')})` : undefined))}
+${cases((node) => (node.commands.length ? `_portai_cmds=(${node.commands.map((child) => quote(`${escapeColon(child.name)}:${child.description}`)).join(' ')})` : undefined))}
   esac
 }
 
@@ -68,8 +69,8 @@ function argumentLine(node: CommandNode): string | undefined {
   const argument = node.argument;
   if (!argument) return undefined;
   if (argument.kind === 'file') return '_files';
-  if (argument.kind === 'words') return `arguments=(${argument.words.map(quote).join(' ')})`;
-  return "arguments=(\${(f)\"$(portai skills list 2>/dev/null | cut -d ' ' -f 1)\"})";
+  if (argument.kind === 'words') return `_portai_args=(${argument.words.map(quote).join(' ')})`;
+  return "_portai_args=(\${(f)\"$(portai skills list 2>/dev/null | cut -d ' ' -f 1)\"})";
 }
 
 function escapeColon(text: string): string {
