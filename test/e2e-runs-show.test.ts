@@ -45,4 +45,15 @@ describe('portai runs show', () => {
     expect(json.prompts[0].messages.at(-1)).toEqual({ role: 'user', content: 'Write a note for Apollo. (Token for the notes service: [redacted env.NOTES_TOKEN].)' });
     for (const output of [text.stdout, JSON.stringify(json), workspace.ledgerBytes()]) expect(output).not.toContain(SECRET);
   });
+
+  it('--dry-run prints the prompt with env values redacted too (dry-run output lands in CI logs)', async () => {
+    workspace = createWorkspace(localConfig(provider.url, 'routes:\n  - use: [local/*]\n'), { notes: SKILL }, { LOCAL_KEY: KEY, NOTES_TOKEN: SECRET });
+    for (const args of [['--dry-run'], ['--dry-run', '--json']]) {
+      const result = await workspace.run(['run', 'skill', 'notes', '-i', 'project=Apollo', ...args]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('Token for the notes service: [redacted env.NOTES_TOKEN].');
+      expect(result.stdout + result.stderr).not.toContain(SECRET);
+    }
+    expect(provider.requests).toHaveLength(0);
+  });
 });

@@ -11,7 +11,7 @@ import { runActionStep } from './action-step.js';
 import { contentHash } from './content-hash.js';
 import { trackRun } from './active-runs.js';
 import { missingKeyError, preflight } from './preflight.js';
-import { redactEnv } from './redact-env.js';
+import { redactEnv, redactText } from './redact-env.js';
 import type { Progress } from './progress.js';
 import type { RunResult, StepReport } from './result.js';
 
@@ -135,7 +135,7 @@ async function runSteps(options: RunSkillOptions, opened: (runId: string) => voi
     if (options.dryRun) {
       const plan = planFor({ config, ledger, skill, traits, runId: '', env: options.env, use: options.use, clock }, true);
       result.plans.push(plan);
-      result.prompts = { ...result.prompts, [step.id]: prompt ?? null };
+      result.prompts = { ...result.prompts, [step.id]: prompt === undefined ? null : redactText(prompt, env) };
       outputs[step.id] = null;
       result.steps.push(emptyReport(step.id, prompt === undefined ? 'dry-run (prompt needs earlier outputs)' : 'dry-run'));
       // the plan above needs no keys; whether the real run could send anything is decided with them
