@@ -122,6 +122,7 @@ describe('piped standard input', () => {
     const empty = await workspace.run(['run', 'skill', 'summarize'], { input: '' });
     expect(empty.code).toBe(2);
     expect(empty.stderr).toContain("missing required input 'text' for skill summarize");
+    expect(empty.stderr).toContain('or pipe it in: … | portai run skill summarize');
     const devNull = await runWithStdin(['run', 'skill', 'summarize'], 'ignore');
     expect(devNull.code).toBe(2);
     expect(devNull.stderr).toContain("missing required input 'text'");

@@ -96,7 +96,7 @@ describe('resolveInputs', () => {
   test('a missing required input is named with a hint', () => {
     const error = errorOf(() => resolveInputs(SKILL, {}, TIME));
     expect(error.message).toBe("missing required input 'request' for skill inputs");
-    expect(error.hint).toBe('give it with -i request=… (what to do)');
+    expect(error.hint).toBe('give it with -i request=… (what to do), or pipe it in: … | portai run skill inputs');
   });
 
   test('an unknown input lists the known ones', () => {

@@ -5,6 +5,7 @@ import { compileSchema } from '../schema-validators.js';
 import { BadInputError } from '../errors.js';
 import type { JsonSchema, Skill } from '../types.js';
 import { renderTemplate } from './render.js';
+import { stdinTarget } from './stdin-input.js';
 import type { RunTime } from './run-time.js';
 
 const validators = new Map<string, ValidateFunction>();
@@ -102,7 +103,7 @@ function validate(skill: Skill, values: Record<string, unknown>): void {
   if (error.keyword === 'required') {
     const name = String(error.params.missingProperty);
     throw new BadInputError(`missing required input '${name}' for skill ${skill.name}`, {
-      hint: `give it with -i ${name}=…${describeInput(skill.inputs[name])}`,
+      hint: `give it with -i ${name}=…${describeInput(skill.inputs[name])}${pipeable(skill, name) ? `, or pipe it in: … | portai run skill ${skill.name}` : ''}`,
     });
   }
   const name = error.instancePath.split('/')[1] ?? '';
@@ -111,6 +112,11 @@ function validate(skill: Skill, values: Record<string, unknown>): void {
   throw new BadInputError(`input '${path || name}' ${error.message ?? 'is not valid'}${allowed}`, {
     hint: `check the value of '${name}'${describeInput(skill.inputs[name])}`,
   });
+}
+
+function pipeable(skill: Skill, name: string): boolean {
+  const target = stdinTarget(skill);
+  return target !== null && 'input' in target && target.input === name;
 }
 
 function describeInput(property?: JsonSchema): string {
