@@ -82,7 +82,7 @@ function build(): Command {
     .description('a local OpenAI- and Anthropic-compatible endpoint on 127.0.0.1 that routes every request through the guards')
     .option('--port <n>', 'port (default 8787)')
     .option('--host <host>', 'bind another address than 127.0.0.1 (warned: only for a trusted network)')
-    .option('--print-env <client>', 'print the settings for claude (Claude Code) or hermes, and exit')
+    .option('--print-env <client>', 'print the settings for claude (Claude Code), hermes or codex, and exit')
     .action(run(() => import('./commands/serve.js')));
 
   program.command('init').option('--force', 'overwrite existing files').description('write a starter portai.yaml and an example skill').action(run(() => import('./commands/init.js')));

@@ -1,7 +1,7 @@
 // The exact client settings that put an agent behind `portai serve`.
 import type { ServeAlias } from '../types.js';
 
-export type ClientKind = 'claude' | 'hermes';
+export type ClientKind = 'claude' | 'hermes' | 'codex';
 
 /** Which aliases to name in the client's model settings: a thinking route for the main model, a light one for background work. */
 export function pickAliases(aliases: Record<string, ServeAlias>): { main?: string; small?: string } {
@@ -14,6 +14,7 @@ export function pickAliases(aliases: Record<string, ServeAlias>): { main?: strin
 export function printEnv(kind: ClientKind, url: string, token: string, aliases: Record<string, ServeAlias> = {}): string {
   const origin = url.replace(/\/+$/, '').replace(/\/v1$/, '');
   const { main, small } = pickAliases(aliases);
+  if (kind === 'codex') return codexConfig(origin, token, main);
   return kind === 'claude' ? claudeEnv(origin, token, main, small) : hermesConfig(origin, token, main, small);
 }
 
@@ -57,5 +58,31 @@ function hermesConfig(origin: string, token: string, main?: string, small?: stri
   ];
   if (small && small !== main) lines.push(`# tip: set auxiliary.<task>.model: ${small} to send background tasks to the light route`);
   lines.push('# and remove OPENROUTER_API_KEY (and any other provider key) from ~/.hermes/.env: only portai holds keys.');
+  return `${lines.join('\n')}\n`;
+}
+
+/** The environment variable Codex reads the token from (`env_key`): the token stays out of config.toml. */
+export const CODEX_TOKEN_ENV = 'PORTAI_SERVE_TOKEN';
+
+/**
+ * Codex's custom provider (https://github.com/openai/codex/blob/main/docs/config.md, "model_providers"): base_url
+ * gets `/responses` appended, env_key names the variable sent as `Authorization: Bearer`, and wire_api "responses"
+ * because Codex deprecates "chat" (CHAT_WIRE_API_DEPRECATION_SUMMARY in codex-rs/core/src/model_provider_info.rs).
+ */
+function codexConfig(origin: string, token: string, main?: string): string {
+  const lines = [
+    '# ~/.codex/config.toml — root keys before any [table]; merge with what you have.',
+    `model = "${main ?? 'free'}"`,
+    'model_provider = "portai"',
+    '',
+    '[model_providers.portai]',
+    'name = "portai"',
+    `base_url = "${origin}/v1"`,
+    `env_key = "${CODEX_TOKEN_ENV}"`,
+    'wire_api = "responses"',
+    '',
+    '# and in the shell that runs codex (portai keeps no response: Codex sends the whole conversation each turn):',
+    `# export ${CODEX_TOKEN_ENV}=${token}`,
+  ];
   return `${lines.join('\n')}\n`;
 }

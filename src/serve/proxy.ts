@@ -19,6 +19,7 @@ import { webSearchUsd, type ScreenedRequest } from './screen-request.js';
 import { requestTraits } from './request-traits.js';
 import { attempt } from './upstream-attempt.js';
 import { failedError, blockedError } from './outcome.js';
+import type { ResponsesEcho } from './translate/responses-format.js';
 
 export interface ServeContext {
   config: Config;
@@ -42,6 +43,8 @@ export interface ProxyCall {
   response: ServerResponse;
   /** aborted when the client goes away */
   signal: AbortSignal;
+  /** a Responses API client: body is the chat request built from it; its answer is translated back */
+  responses?: ResponsesEcho;
 }
 
 export async function proxy(context: ServeContext, call: ProxyCall): Promise<void> {

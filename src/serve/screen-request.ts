@@ -137,7 +137,7 @@ function webPlugin(plugins: unknown): ScreenedRequest['webSearch'] {
   return { max_results: maxResults ?? WEB_SEARCH_DEFAULT_RESULTS };
 }
 
-function refuse(field: string, why: string): never {
+export function refuse(field: string, why: string): never {
   throw badRequest(`${field}: refused by portai serve: ${why}`);
 }
 

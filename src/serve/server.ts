@@ -13,6 +13,7 @@ import { matchAlias } from './aliases.js';
 import { proxy, type ServeContext } from './proxy.js';
 import { listenError } from './listen-error.js';
 import { screenRequest } from './screen-request.js';
+import { chatRequestFromResponses } from './translate/responses-request.js';
 import { applyConnectionLimits, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './connection-limits.js';
 
 export interface ServeOptions {
@@ -110,8 +111,11 @@ async function handle(request: IncomingMessage, response: ServerResponse, contex
       matchAlias(context.config, typeof body.model === 'string' ? body.model : undefined);
       return sendJson(response, 200, { input_tokens: estimateTokens(promptCharacters(body)) });
     }
-    if (route === 'POST /v1/messages' || route === 'POST /v1/chat/completions') {
-      const raw = await readJsonBody(request);
+    if (route === 'POST /v1/messages' || route === 'POST /v1/chat/completions' || route === 'POST /v1/responses') {
+      let raw = await readJsonBody(request);
+      // a Responses request becomes a chat request first, so it meets the chat edge below like any chat client
+      const responses = route === 'POST /v1/responses' ? chatRequestFromResponses(raw) : undefined;
+      if (responses) raw = responses.chat;
       // the allowlist first: nothing past this line can forward a field it does not name
       const { body, webSearch } = screenRequest(format, raw, context.config.serve.allow);
       if (!Array.isArray(body.messages)) throw new ClientError(400, 'invalid_request_error', 'messages: an array of messages is required');
@@ -128,10 +132,11 @@ async function handle(request: IncomingMessage, response: ServerResponse, contex
         client: clientName(request.headers['user-agent']),
         response,
         signal: controller.signal,
+        responses: responses?.echo,
       });
       return;
     }
-    throw new ClientError(404, 'not_found_error', `no endpoint ${route}; portai serves POST /v1/messages, POST /v1/chat/completions, POST /v1/messages/count_tokens, GET /v1/models, GET /v1/models/{id}`);
+    throw new ClientError(404, 'not_found_error', `no endpoint ${route}; portai serves POST /v1/messages, POST /v1/chat/completions, POST /v1/responses, POST /v1/messages/count_tokens, GET /v1/models, GET /v1/models/{id}`);
   } catch (error) {
     if (!(error instanceof ClientError)) throw error;
     // an unauthenticated caller gets no kept-alive socket to try again on, nor to trickle a body into

@@ -10,6 +10,7 @@ import { RelayFailure, type RelayInput, type RelayUsage } from './relay-common.j
 import { relayAnthropicPass, relayOpenAIPass } from './relay-pass.js';
 import { relayAnthropicFromOpenAI, relayOpenAIFromAnthropic } from './relay-translated.js';
 import type { RelayMode, UpstreamRequest } from './upstream-request.js';
+import { responsesRelay } from './translate/relay-responses.js';
 
 const RELAYS: Record<RelayMode, (input: RelayInput & { includeUsage: boolean }) => Promise<RelayUsage>> = {
   'openai-pass': relayOpenAIPass,
@@ -43,7 +44,8 @@ export async function attempt(
     return { ok: false, error: mapHttpError(endpoint, answer.status, answer.headers, text, Date.now(), model), committed: false };
   }
   try {
-    const usage = await RELAYS[upstream.mode]({
+    const relay = call.responses ? responsesRelay(upstream.mode, call.responses) : RELAYS[upstream.mode];
+    const usage = await relay({
       upstream: answer,
       endpoint,
       model,

@@ -1,20 +1,21 @@
-// portai serve [--port N] [--host H] [--print-env claude|hermes]
+// portai serve [--port N] [--host H] [--print-env claude|hermes|codex]
 import { BadInputError } from '../../errors.js';
 import { loadConfigFor, openLedgerFor, type GlobalOptions } from '../context.js';
 import { ledgerHome } from '../../ledger/home.js';
+import type { ClientKind } from '../../serve/print-env.js';
 
 export default async function serve(globals: GlobalOptions, options: { port?: string; host?: string; printEnv?: string }): Promise<number> {
   const port = options.port === undefined ? undefined : Number(options.port);
   if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) {
     throw new BadInputError(`--port ${options.port}: expected a port number from 0 to 65535`, { hint: 'e.g. --port 8787' });
   }
-  if (options.printEnv !== undefined && options.printEnv !== 'claude' && options.printEnv !== 'hermes') {
-    throw new BadInputError(`--print-env ${options.printEnv}: expected claude or hermes`, { hint: 'e.g. portai serve --print-env claude' });
+  if (options.printEnv !== undefined && !['claude', 'hermes', 'codex'].includes(options.printEnv)) {
+    throw new BadInputError(`--print-env ${options.printEnv}: expected claude, hermes or codex`, { hint: 'e.g. portai serve --print-env claude' });
   }
   const config = await loadConfigFor(globals);
   const ledger = await openLedgerFor();
   const { serveCommand } = await import('../../serve/index.js');
-  const server = await serveCommand({ config, ledger, home: ledgerHome(), env: process.env, port, host: options.host, printEnv: options.printEnv as 'claude' | 'hermes' | undefined });
+  const server = await serveCommand({ config, ledger, home: ledgerHome(), env: process.env, port, host: options.host, printEnv: options.printEnv as ClientKind | undefined });
   if (!server) {
     ledger.close();
     return 0;
