@@ -12,7 +12,7 @@ import { eventErrors, responsesSchema } from './helpers/openai-responses-spec.js
 import { openRouterSchema } from './helpers/openapi-spec.js';
 import { baseEnv, runCli, tempHome } from './helpers/cli.js';
 import { CODEX_TOKEN_ENV, printEnv } from '../src/serve/print-env.js';
-import { SSE_HEADERS, sse, startHarness, type Harness } from './serve-helpers.js';
+import { SSE_HEADERS, serveConfig, sse, startHarness, type Harness } from './serve-helpers.js';
 
 // compile time: what portai emits is assignable to the SDK's own types (node_modules/openai/resources/responses/responses.d.ts)
 const typeChecks: [ResponseOutputMessage, ResponseFunctionToolCall, ResponseUsage] = [
@@ -206,6 +206,39 @@ describe('a function tool loop (what Codex does with its shell tool)', () => {
     expect(chatRequest(sentBody(1))).toEqual([]);
   });
 
+  it('parallel calls: two streamed tool calls are two function_call items; sent back, they are one assistant turn', async () => {
+    const frame2 = { ...frame, id: 'gen-two' };
+    const call = (index: number, id: string, fragment: string) => ({ ...frame2, choices: [{ index: 0, delta: { tool_calls: [{ index, id, type: 'function', function: { name: 'shell', arguments: fragment } }] }, finish_reason: null }] });
+    harness.fake.enqueue({
+      status: 200,
+      headers: SSE_HEADERS,
+      body: sse([call(0, 'call_a', '{"command":"ls"}'), call(1, 'call_b', '{"command":"pwd"}'), { ...frame2, choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] }, { ...frame2, choices: [], usage: { prompt_tokens: 5, completion_tokens: 6, cost: 0 } }]),
+    });
+    const events = await collect(await client.responses.create({ model: 'free', input: 'two', tools: [TOOL], stream: true }));
+    expect(eventErrors(events)).toEqual([]);
+    const completed = events.at(-1) as OpenAI.Responses.ResponseCompletedEvent;
+    const calls = completed.response.output as OpenAI.Responses.ResponseFunctionToolCall[];
+    expect(calls.map((item) => [item.call_id, item.arguments])).toEqual([
+      ['call_a', '{"command":"ls"}'],
+      ['call_b', '{"command":"pwd"}'],
+    ]);
+    const added = events.filter((event) => event.type === 'response.output_item.added') as OpenAI.Responses.ResponseOutputItemAddedEvent[];
+    expect(added.map((event) => event.output_index)).toEqual([0, 1]);
+
+    await client.responses.create({
+      model: 'free',
+      input: [
+        { role: 'user', content: 'two' },
+        ...calls,
+        { type: 'function_call_output', call_id: 'call_a', output: 'a.txt' },
+        { type: 'function_call_output', call_id: 'call_b', output: '/tmp' },
+      ],
+    });
+    const messages = sentBody(1).messages as Array<{ role: string; tool_calls?: unknown[] }>;
+    expect(messages.map((message) => message.role)).toEqual(['user', 'assistant', 'tool', 'tool']);
+    expect(messages[1].tool_calls).toHaveLength(2);
+  });
+
   it('JSON: the tool call is a function_call output item', async () => {
     const completion = {
       id: 'gen-json',
@@ -221,6 +254,42 @@ describe('a function tool loop (what Codex does with its shell tool)', () => {
     expect(response.usage).toMatchObject({ input_tokens: 12, output_tokens: 7, total_tokens: 19 });
     expect(responseSchema(response)).toEqual([]);
     expect(sentBody().tool_choice).toEqual({ type: 'function', function: { name: 'shell' } });
+  });
+});
+
+describe('the same guards and fallbacks as the chat endpoint', () => {
+  it('an upstream that fails before any content is retried (or falls back), invisibly to the client', async () => {
+    harness.fake.enqueue({ model: 'free/alpha:free', status: 200, headers: SSE_HEADERS, body: sse([{ error: { code: 502, message: 'Upstream provider disconnected' } }], false) });
+    const events = await collect(await client.responses.create({ model: 'free', input: 'fall back', stream: true }));
+    expect(eventErrors(events)).toEqual([]);
+    expect(events.at(-1)?.type).toBe('response.completed');
+    // the failed attempt left no trace in the stream: one response.created, from the attempt that answered
+    expect(events.filter((event) => event.type === 'response.created')).toHaveLength(1);
+    expect(harness.attempts().map((attempt) => attempt.status)).toEqual(['error', 'ok']);
+  });
+
+  it('free models in a rate window and a metered fallback at a $0 budget: 429 with retry-after; the metered model never asked', async () => {
+    await harness.close();
+    harness = await startHarness({ config: (url) => serveConfig(url, {}, { requests_per_minute: 1 }) });
+    client = new OpenAI({ baseURL: `${harness.server.url}/v1`, apiKey: harness.server.token, maxRetries: 0 });
+    await client.responses.create({ model: 'claude-haiku-4', input: 'first' });
+    const failure = await client.responses.create({ model: 'claude-haiku-4', input: 'second' }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(Number((failure as InstanceType<typeof OpenAI.RateLimitError>).headers?.get('retry-after'))).toBeGreaterThan(0);
+    expect(String((failure as Error).message)).toContain('paid/expensive-model — spend');
+    expect(harness.fake.requests.map((request) => request.path)).toEqual(['/api/v1/chat/completions']);
+  });
+
+  it('an answer cut by the output limit is incomplete (response.incomplete), as OpenAI reports it', async () => {
+    harness.fake.enqueue({ text: 'cut short', finish_reason: 'length' }, { text: 'cut short', finish_reason: 'length' });
+    const events = await collect(await client.responses.create({ model: 'free', input: 'long', stream: true }));
+    const last = events.at(-1) as OpenAI.Responses.ResponseIncompleteEvent;
+    expect(last.type).toBe('response.incomplete');
+    expect(last.response).toMatchObject({ status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } });
+    expect(eventErrors(events)).toEqual([]);
+    const json = await client.responses.create({ model: 'free', input: 'long' });
+    expect(json).toMatchObject({ status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' }, output_text: 'cut short' });
+    expect(responseSchema(json)).toEqual([]);
   });
 });
 
