@@ -12,6 +12,7 @@ import { eventErrors, responsesSchema } from './helpers/openai-responses-spec.js
 import { openRouterSchema } from './helpers/openapi-spec.js';
 import { baseEnv, runCli, tempHome } from './helpers/cli.js';
 import { CODEX_TOKEN_ENV, printEnv } from '../src/serve/print-env.js';
+import { RESPONSES_DROPPED } from '../src/serve/translate/responses-request.js';
 import { SSE_HEADERS, serveConfig, sse, startHarness, type Harness } from './serve-helpers.js';
 
 // compile time: what portai emits is assignable to the SDK's own types (node_modules/openai/resources/responses/responses.d.ts)
@@ -101,6 +102,30 @@ describe('POST /v1/responses, JSON', () => {
         { role: 'user', content: 'and now?' },
       ],
     });
+    expect(chatRequest(sentBody())).toEqual([]);
+  });
+
+  it('every field of the dropped list is accepted and never sent; text.format becomes response_format', async () => {
+    const values: Record<string, unknown> = {
+      store: true,
+      include: ['reasoning.encrypted_content'],
+      truncation: 'auto',
+      max_tool_calls: 3,
+      service_tier: 'priority',
+      prompt_cache_key: 'k',
+      prompt_cache_retention: '24h',
+      safety_identifier: 'u1',
+      stream_options: { include_obfuscation: false },
+      top_logprobs: 2,
+      context_management: [{ type: 'compaction' }],
+    };
+    expect(Object.keys(values).sort()).toEqual(Object.keys(RESPONSES_DROPPED).sort());
+    const schema = { type: 'object', properties: { ok: { type: 'boolean' } }, required: ['ok'], additionalProperties: false };
+    const response = await client.responses.create({ model: 'free', input: 'x', text: { format: { type: 'json_schema', name: 'answer', schema, strict: true }, verbosity: 'low' }, ...values } as never);
+    expect((response as OpenAI.Responses.Response).status).toBe('completed');
+    for (const field of Object.keys(values)) expect(sentBody()).not.toHaveProperty(field);
+    expect(sentBody()).not.toHaveProperty('text');
+    expect(sentBody().response_format).toEqual({ type: 'json_schema', json_schema: { name: 'answer', schema, strict: true } });
     expect(chatRequest(sentBody())).toEqual([]);
   });
 
