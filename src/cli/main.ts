@@ -50,7 +50,12 @@ function build(): Command {
   const runs = program.command('runs').description('past runs from the ledger');
   runs.command('list').option('--limit <n>', 'how many', '20').option('--json').action(run(() => import('./commands/runs-list.js')));
   runs.command('show <id>').option('--json').description("a run's steps, attempts, plans and output").action(run(() => import('./commands/runs-show.js')));
-  runs.command('resume <id>').option('--json').description('resume a failed or blocked run from the step where it stopped').action(run(() => import('./commands/runs-resume.js')));
+  runs
+    .command('resume <id>')
+    .option('--json')
+    .option('--resend', 'send again a step that may have been sent before a crash (it has no Idempotency-Key)')
+    .option('--skip-step <step>', 'treat that step as done without sending it (its output is null)')
+    .description('resume a failed or blocked run from the step where it stopped').action(run(() => import('./commands/runs-resume.js')));
 
   const providers = program.command('providers').description('configured providers');
   providers.command('list').option('--json').description('billing class, limits, what is left today, blocks').action(run(() => import('./commands/providers-list.js')));

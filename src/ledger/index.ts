@@ -6,3 +6,4 @@ export { startOfUtcDay } from './attempts.js';
 export type { JobRow, JobState, JobOwner } from './jobs.js';
 export type { CatalogModel } from './catalog.js';
 export type { EvalResultInit, EvalResultRow } from './evals.js';
+export type { EffectRow, EffectState } from './effects.js';

@@ -19,6 +19,8 @@ export interface JobRow {
   lease_host: string | null;
   lease_until_ms: number | null;
   deadline_notified: number;
+  /** 1 while the job waits for the user's decision (`runs resume --resend | --skip-step`): no worker takes it */
+  awaiting_user: number;
   created_utc: string;
   updated_utc: string;
 }
@@ -40,7 +42,7 @@ export function claimJob(db: Db, owner: JobOwner, now: number, leaseMs: number):
   return db.immediate(() => {
     const candidates = db
       .statement(
-        `SELECT * FROM jobs WHERE (state IN ('queued', 'waiting') AND (not_before_ms IS NULL OR not_before_ms <= ?)) OR state = 'running'
+        `SELECT * FROM jobs WHERE (state IN ('queued', 'waiting') AND awaiting_user = 0 AND (not_before_ms IS NULL OR not_before_ms <= ?)) OR state = 'running'
          ORDER BY COALESCE(not_before_ms, 0), id`,
       )
       .all(now) as JobRow[];
@@ -66,11 +68,17 @@ export function renewLease(db: Db, id: string, owner: JobOwner, until: number): 
   return db.statement(`UPDATE jobs SET lease_until_ms = ?, updated_utc = ? WHERE id = ? AND lease_owner = ? AND state = 'running'`).run(until, iso(Date.now()), id, owner.id).changes === 1;
 }
 
-export function setJobState(db: Db, id: string, state: JobState, extra: { not_before_ms?: number | null; reason?: string | null } = {}, now = Date.now()): void {
+export interface JobStateExtra {
+  not_before_ms?: number | null;
+  reason?: string | null;
+  awaiting_user?: boolean;
+}
+
+export function setJobState(db: Db, id: string, state: JobState, extra: JobStateExtra = {}, now = Date.now()): void {
   db.statement(
     `UPDATE jobs SET state = ?, not_before_ms = CASE WHEN ? THEN ? ELSE not_before_ms END, reason = CASE WHEN ? THEN ? ELSE reason END,
-       lease_owner = NULL, lease_pid = NULL, lease_host = NULL, lease_until_ms = NULL, updated_utc = ? WHERE id = ?`,
-  ).run(state, extra.not_before_ms !== undefined ? 1 : 0, extra.not_before_ms ?? null, extra.reason !== undefined ? 1 : 0, extra.reason ?? null, iso(now), id);
+       awaiting_user = ?, lease_owner = NULL, lease_pid = NULL, lease_host = NULL, lease_until_ms = NULL, updated_utc = ? WHERE id = ?`,
+  ).run(state, extra.not_before_ms !== undefined ? 1 : 0, extra.not_before_ms ?? null, extra.reason !== undefined ? 1 : 0, extra.reason ?? null, extra.awaiting_user ? 1 : 0, iso(now), id);
 }
 
 export function listJobs(db: Db): JobRow[] {

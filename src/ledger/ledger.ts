@@ -9,6 +9,7 @@ import * as health from './health.js';
 import * as jobs from './jobs.js';
 import * as catalog from './catalog.js';
 import * as evals from './evals.js';
+import * as effects from './effects.js';
 
 export function openLedger(home?: string): Ledger {
   return new Ledger(path.join(home ?? ledgerHome(), 'ledger.db'));
@@ -59,6 +60,27 @@ export class Ledger {
     return runs.findStepResult(this.db, contentHash);
   }
 
+  // side effects of action steps
+  markSending(runId: string, stepId: string, key: string | null): void {
+    effects.markSending(this.db, runId, stepId, key);
+  }
+  /** The result replaces `sending`: the output and the effect's end are written together. */
+  saveEffectResult(runId: string, stepId: string, contentHash: string, output: unknown, state: 'sent' | 'skipped' = 'sent'): void {
+    this.db.immediate(() => {
+      runs.saveStepResult(this.db, runId, stepId, contentHash, output);
+      effects.finishEffect(this.db, runId, stepId, state);
+    });
+  }
+  finishEffect(runId: string, stepId: string, state: 'failed'): void {
+    effects.finishEffect(this.db, runId, stepId, state);
+  }
+  effectOf(runId: string, stepId: string): effects.EffectRow | undefined {
+    return effects.effectOf(this.db, runId, stepId);
+  }
+  effectsOf(runId: string): effects.EffectRow[] {
+    return effects.effectsOf(this.db, runId);
+  }
+
   // attempts and usage
   usage(providers: attempts.ProviderWindows[], now_ms: number): UsageSnapshot {
     return attempts.usage(this.db, providers, now_ms);
@@ -103,7 +125,7 @@ export class Ledger {
   renewLease(id: string, owner: jobs.JobOwner, until_ms: number): boolean {
     return jobs.renewLease(this.db, id, owner, until_ms);
   }
-  setJobState(id: string, state: jobs.JobState, extra?: { not_before_ms?: number | null; reason?: string | null }): void {
+  setJobState(id: string, state: jobs.JobState, extra?: jobs.JobStateExtra): void {
     jobs.setJobState(this.db, id, state, extra);
   }
   listJobs(): jobs.JobRow[] {

@@ -186,6 +186,26 @@ export const MIGRATIONS: Migration[] = [
       db.exec('CREATE TABLE step_prompts (run_id TEXT NOT NULL, step_id TEXT NOT NULL, messages_json TEXT NOT NULL, PRIMARY KEY (run_id, step_id))');
     },
   },
+  {
+    // Side effects (http steps): `sending` is written before the request goes out, so a resumed run knows what may
+    // have reached the receiver. A job can wait for the user (a keyless effect that may have been sent).
+    name: '009_effects',
+    up(db) {
+      db.exec(`
+        CREATE TABLE effects (
+          run_id TEXT NOT NULL,
+          step_id TEXT NOT NULL,
+          state TEXT NOT NULL,
+          idempotency_key TEXT,
+          sends INTEGER NOT NULL DEFAULT 0,
+          started_utc TEXT NOT NULL,
+          finished_utc TEXT,
+          PRIMARY KEY (run_id, step_id)
+        );
+        ALTER TABLE jobs ADD COLUMN awaiting_user INTEGER NOT NULL DEFAULT 0;
+      `);
+    },
+  },
 ];
 
 /**

@@ -12,13 +12,19 @@ export interface NotifyPayload {
   problem?: string[];
 }
 
+export function notifyKey(payload: Pick<NotifyPayload, 'run_id' | 'event'>): string {
+  return `portai-${payload.run_id}-notify-${payload.event}`;
+}
+
 /** Never throws: a broken notifier is reported, the run's result stays in the ledger. */
 export async function notify(spec: NotifySpec | undefined, payload: NotifyPayload): Promise<string | null> {
   if (!spec) return null;
   const body = JSON.stringify(payload);
   try {
     if (spec.webhook) {
-      const response = await request(spec.webhook, { method: 'POST', headers: { 'content-type': 'application/json' }, body, headersTimeout: 10_000, bodyTimeout: 10_000 });
+      // stable per run and event: a webhook sent again after a crash carries the key of the first copy
+      const headers = { 'content-type': 'application/json', 'idempotency-key': notifyKey(payload) };
+      const response = await request(spec.webhook, { method: 'POST', headers, body, headersTimeout: 10_000, bodyTimeout: 10_000 });
       await response.body.dump();
       if (response.statusCode >= 300) return `notify webhook answered HTTP ${response.statusCode}`;
     }

@@ -10,6 +10,7 @@ import type { Progress } from '../runner/progress.js';
 import { enqueueDueSchedules } from './schedules.js';
 import { notify } from './notify.js';
 import { parseDuration } from './duration.js';
+import { LedgerWriteError } from '../ledger/disk-fault.js';
 
 export interface WorkerOptions {
   config: Config;
@@ -26,6 +27,8 @@ export interface WorkerOptions {
   lease_ms?: number;
   /** idle poll interval */
   poll_ms?: number;
+  /** while the ledger cannot be written (a full disk), try again this often */
+  disk_recheck_ms?: number;
 }
 
 /** After a run that failed for a passing reason, wait this long (doubling per attempt) before trying again. */
@@ -38,22 +41,49 @@ export async function runWorker(options: WorkerOptions): Promise<{ ran: number }
   const owner = { id: `${os.hostname()}:${process.pid}:${clock()}`, pid: process.pid, host: os.hostname() };
   const leaseMs = options.lease_ms ?? 10 * 60_000;
   let ran = 0;
+  // a full disk is a fault of the machine: stay up, say so once, and carry on when a write succeeds again
+  let fault: LedgerWriteError | undefined;
+  let interrupted: Job | undefined;
   while (!options.signal?.aborted) {
-    enqueueDueSchedules(options.config, options.ledger, options.env, clock(), options.progress);
-    await reportDeadlines(options, clock());
-    const job = options.ledger.claimJob(owner, clock(), leaseMs);
-    if (!job) {
-      if (options.once) break;
-      await sleep(options.poll_ms ?? 5_000);
-      continue;
-    }
-    ran++;
-    // keep the lease fresh while the job runs, so a worker on another host does not take over a slow job
-    const renew = setInterval(() => options.ledger.renewLease(job.id, owner, clock() + leaseMs), Math.max(1_000, leaseMs / 3));
     try {
-      await workJob(options, job, clock, sleep);
-    } finally {
-      clearInterval(renew);
+      // the first write after a fault: the job it cut short goes back to the queue (its steps so far are kept)
+      if (interrupted) options.ledger.setJobState(interrupted.id, 'queued');
+      interrupted = undefined;
+      enqueueDueSchedules(options.config, options.ledger, options.env, clock(), options.progress);
+      await reportDeadlines(options, clock());
+      const job = options.ledger.claimJob(owner, clock(), leaseMs);
+      if (fault) {
+        options.progress.info('the ledger can be written again: working the queue');
+        fault = undefined;
+      }
+      if (!job) {
+        if (options.once) break;
+        await sleep(options.poll_ms ?? 5_000);
+        continue;
+      }
+      ran++;
+      // keep the lease fresh while the job runs, so a worker on another host does not take over a slow job
+      const renew = setInterval(() => {
+        try {
+          options.ledger.renewLease(job.id, owner, clock() + leaseMs);
+        } catch {
+          // a full disk: the lease is renewed on the next tick, or the job is handed back after the fault
+        }
+      }, Math.max(1_000, leaseMs / 3));
+      try {
+        await workJob(options, job, clock, sleep);
+      } catch (error) {
+        if (error instanceof LedgerWriteError) interrupted = job;
+        throw error;
+      } finally {
+        clearInterval(renew);
+      }
+    } catch (error) {
+      if (!(error instanceof LedgerWriteError) || options.once) throw error;
+      const recheckMs = options.disk_recheck_ms ?? 30_000;
+      if (!fault) options.progress.warn(`${error.message} (the worker keeps running and checks again every ${Math.round(recheckMs / 1000)} s)`);
+      fault = error;
+      await sleep(recheckMs);
     }
   }
   return { ran };
@@ -80,24 +110,32 @@ async function workJob(options: WorkerOptions, job: Job, clock: () => number, sl
   try {
     result = await runSkill({ config: options.config, ledger, skill, given: {}, env: options.env, progress, runId: run.id, clock, sleep });
   } catch (error) {
+    if (error instanceof LedgerWriteError) throw error;
     // bad input found only now (an env var gone, a template broken by an edit): waiting will not help
     ledger.setRunStatus(run.id, 'failed', { error: (error as Error).message });
-    finish(options, job, 'failed', (error as Error).message);
     await notify(skill.notify, { event: 'failed', run_id: run.id, skill: skill.name, status: 'failed', output: null, problem: [(error as Error).message] });
+    finish(options, job, 'failed', (error as Error).message);
     return;
   }
 
+  // notify before the job is finished: a worker killed during the webhook leaves the job to the next worker,
+  // which finds every step done and sends the webhook again with the same Idempotency-Key
   if (result.status === 'ok') {
-    finish(options, job, 'done', null);
     await notifyAndWarn(options, skill, { event: 'done', run_id: run.id, skill: skill.name, status: 'ok', output: result.output });
+    finish(options, job, 'done', null);
     return;
   }
   const reason = (result.problem ?? []).join(' ').replace(/\s+/g, ' ').trim() || result.status;
+  if (result.awaiting_user) {
+    ledger.setJobState(job.id, 'waiting', { not_before_ms: null, reason: `waiting for you: ${reason}`, awaiting_user: true });
+    progress.warn(`job ${job.id} waits for you: ${reason}`);
+    return;
+  }
   if (result.status === 'blocked') {
     if (result.unblock_at_ms === null || result.unblock_at_ms === undefined) {
       // blocked for good (budget, privacy, no allowed model): fail now with the reason, never wait forever
-      finish(options, job, 'failed', reason);
       await notifyAndWarn(options, skill, { event: 'failed', run_id: run.id, skill: skill.name, status: 'blocked', output: null, problem: result.problem });
+      finish(options, job, 'failed', reason);
       return;
     }
     ledger.setRunStatus(run.id, 'queued');
@@ -114,8 +152,8 @@ async function workJob(options: WorkerOptions, job: Job, clock: () => number, sl
     progress.info(`job ${job.id} failed (${reason}); trying again at ${new Date(at).toISOString()}`);
     return;
   }
-  finish(options, job, 'failed', reason);
   await notifyAndWarn(options, skill, { event: 'failed', run_id: run.id, skill: skill.name, status: 'failed', output: null, problem: result.problem });
+  finish(options, job, 'failed', reason);
 }
 
 function finish(options: WorkerOptions, job: Job, state: 'done' | 'failed', reason: string | null): void {

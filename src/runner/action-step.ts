@@ -18,26 +18,59 @@ export interface ActionStepInput {
   runId: string;
   progress: Progress;
   clock: () => number;
+  /** `runs resume --resend` / `--skip-step <id>`: the user's decision about a step that may have been sent */
+  resend?: boolean;
+  skipStep?: string;
 }
 
-export async function runActionStep(input: ActionStepInput): Promise<{ output: unknown; report: StepReport }> {
-  const { step, progress } = input;
+export type ActionStepOutcome =
+  | { kind: 'ok'; output: unknown; report: StepReport }
+  /** a keyless effect may have been sent before a crash: only the user can say whether to send it again */
+  | { kind: 'awaiting_user'; problem: string; report: StepReport };
+
+export async function runActionStep(input: ActionStepInput): Promise<ActionStepOutcome> {
+  const { step, progress, ledger, runId } = input;
   const spec = renderDeep(step.spec, input.context, (path) => input.where(`${step.action}${path}`)) as Record<string, unknown>;
   const specHash = contentHash({ step: step.id, action: step.action, spec });
   const report: StepReport = { id: step.id, provider: null, model: null, attempts: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0, duration_ms: 0 };
   if (input.reused && input.reused.content_hash === specHash) {
     progress.step(step.id, 'reused the output of an earlier attempt of this run');
-    return { output: input.reused.output, report: { ...report, note: 'reused' } };
+    return { kind: 'ok', output: input.reused.output, report: { ...report, note: 'reused' } };
+  }
+  if (step.action === 'http') {
+    if (input.skipStep === step.id) {
+      ledger.saveEffectResult(runId, step.id, specHash, null, 'skipped');
+      progress.step(step.id, 'skipped (--skip-step): its output is null');
+      return { kind: 'ok', output: null, report: { ...report, note: 'skipped by --skip-step' } };
+    }
+    const effect = ledger.effectOf(runId, step.id);
+    if (effect?.state === 'sending' && !effect.idempotency_key && !input.resend) {
+      const problem = `step ${step.id} may have been sent before the worker died at ${effect.started_utc}; check the receiver, then \`portai runs resume ${runId} --resend\` or \`--skip-step ${step.id}\``;
+      return { kind: 'awaiting_user', problem, report: { ...report, note: 'waiting for the user' } };
+    }
   }
   const started = input.clock();
   progress.step(step.id, `${step.action} action…`);
   // loaded on first use: the calendar and HTTP libraries cost start-up time most commands do not need
-  const { runAction } = await import('../actions/index.js');
-  const output = await runAction(step.action, spec, { config: input.config, env: input.env, timezone: input.timezone });
+  const { runAction, HttpStepError } = await import('../actions/index.js');
+  let output: unknown;
+  try {
+    output = await runAction(step.action, spec, {
+      config: input.config, env: input.env, timezone: input.timezone,
+      // stable for (run, step): the same on every retry, resume and worker, and different in every other run
+      defaultKey: `portai-${runId}-${step.id}`,
+      onSend: (key) => ledger.markSending(runId, step.id, key),
+    });
+  } catch (error) {
+    // an answer that says no is the result; no answer at all leaves `sending`, for a resume to decide on
+    if (error instanceof HttpStepError && !error.mayHaveArrived) ledger.finishEffect(runId, step.id, 'failed');
+    throw error;
+  }
   report.duration_ms = input.clock() - started;
-  input.ledger.saveStepResult(input.runId, step.id, specHash, output);
+  if (step.action === 'http') ledger.saveEffectResult(runId, step.id, specHash, output);
+  else ledger.saveStepResult(runId, step.id, specHash, output);
   progress.step(step.id, `✓ ${step.action} done`);
-  return { output, report };
+  return { kind: 'ok', output, report };
 }
 
 /** Render every string inside an action block; keys are kept as written. */

@@ -30,6 +30,8 @@ export interface RunResult {
   prompts?: Record<string, string | null>;
   /** for a blocked run: when the earliest rejected candidate unblocks by itself, epoch ms; null = not by itself */
   unblock_at_ms?: number | null;
+  /** blocked until the user decides (`runs resume --resend | --skip-step`): a step may have been sent before a crash */
+  awaiting_user?: boolean;
   /** the lines that explain a blocked or failed run */
   problem?: string[];
   /** dry runs: the first step the real run would stop at, and its exit code (2 bad input, 3 blocked) */

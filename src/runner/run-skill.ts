@@ -32,6 +32,10 @@ export interface RunSkillOptions {
   runId?: string;
   clock?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** `runs resume --resend`: send a keyless step that may have gone out before a crash again */
+  resend?: boolean;
+  /** `runs resume --skip-step <id>`: treat that step as done (output null) without sending it */
+  skipStep?: string;
 }
 
 /** Runs the skill; whatever stops it (a throw here, a signal in the CLI) leaves its ledger record closed, never `running`. */
@@ -120,7 +124,18 @@ async function runSteps(options: RunSkillOptions, opened: (runId: string) => voi
         outputs[step.id] = null;
         continue;
       }
-      const done = await runActionStep({ step, context, where, config, env: options.env, timezone, reused: reused.get(step.id), ledger, runId, progress, clock });
+      const done = await runActionStep({
+        step, context, where, config, env: options.env, timezone, reused: reused.get(step.id), ledger, runId, progress, clock,
+        resend: options.resend, skipStep: options.skipStep,
+      });
+      if (done.kind === 'awaiting_user') {
+        result.status = 'blocked';
+        result.problem = [done.problem];
+        result.unblock_at_ms = null;
+        result.awaiting_user = true;
+        result.steps.push(done.report);
+        break;
+      }
       outputs[step.id] = done.output;
       result.steps.push(done.report);
       result.output = done.output;

@@ -9,10 +9,23 @@ export interface HttpRequestSpec {
   /** statuses that count as success; undefined = any 2xx */
   expect?: number[];
   timeoutMs: number;
+  /** as written: true, false, a rendered key, or undefined (then on for POST and PATCH) */
+  idempotency?: boolean | string;
+  /** retries after a timeout, a 5xx or a dropped connection; undefined = the default for the step's key */
+  retry?: { times: number; delayMs: number };
 }
 
+export interface RetrySettings {
+  times: number;
+  delayMs: number;
+}
+
+const DEFAULT_RETRY_DELAY_MS = 500;
+/** with a key a copy is harmless, so a failed send is tried again; without one it is not (DESIGN.md) */
+const DEFAULT_RETRIES_WITH_KEY = 2;
+
 export const DEFAULT_TIMEOUT_MS = 30_000;
-const KNOWN_FIELDS = ['method', 'url', 'headers', 'query', 'json', 'body', 'expect', 'timeout'];
+const KNOWN_FIELDS = ['method', 'url', 'headers', 'query', 'json', 'body', 'expect', 'timeout', 'idempotency_key', 'retry'];
 
 export function readHttpSpec(spec: Record<string, unknown>): HttpRequestSpec {
   for (const key of Object.keys(spec)) {
@@ -34,7 +47,40 @@ export function readHttpSpec(spec: Record<string, unknown>): HttpRequestSpec {
   if (body !== undefined && (method === 'GET' || method === 'HEAD')) {
     throw bad(spec.json !== undefined ? 'json' : 'body', `a ${method} request cannot carry a body`, 'use method: POST (or PUT, PATCH), or move the values to query:');
   }
-  return { method, url, headers, body, expect: readExpect(spec.expect), timeoutMs: readTimeout(spec.timeout) };
+  return { method, url, headers, body, expect: readExpect(spec.expect), timeoutMs: readTimeout(spec.timeout), idempotency: readIdempotency(spec.idempotency_key), retry: readRetry(spec.retry) };
+}
+
+/**
+ * The Idempotency-Key the request carries, or null for none. `fallback` is the run's own key for this step
+ * (stable per run and step). A key the user put in headers: is the key.
+ */
+export function idempotencyKeyOf(http: HttpRequestSpec, fallback: string): string | null {
+  if (http.headers['idempotency-key']) return http.headers['idempotency-key'];
+  if (http.idempotency === false) return null;
+  if (typeof http.idempotency === 'string') return http.idempotency;
+  if (http.idempotency === true || http.method === 'POST' || http.method === 'PATCH') return fallback;
+  return null;
+}
+
+export function retrySettingsOf(http: HttpRequestSpec, key: string | null): RetrySettings {
+  return http.retry ?? { times: key ? DEFAULT_RETRIES_WITH_KEY : 0, delayMs: DEFAULT_RETRY_DELAY_MS };
+}
+
+function readIdempotency(value: unknown): boolean | string | undefined {
+  if (value === undefined || value === null || typeof value === 'boolean') return value ?? undefined;
+  if (typeof value === 'string' && value.trim() !== '') return value.trim();
+  throw bad('idempotency_key', `idempotency_key must be true, false or a template, got ${JSON.stringify(value)}`, 'e.g. idempotency_key: "{{n}}-{{today}}", or false to send none');
+}
+
+function readRetry(value: unknown): { times: number; delayMs: number } | undefined {
+  if (value === undefined || value === null) return undefined;
+  const object = typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : { times: value };
+  const times = Number(object.times);
+  const delayMs = object.delay_ms === undefined ? DEFAULT_RETRY_DELAY_MS : Number(object.delay_ms);
+  if (!Number.isInteger(times) || times < 0 || times > 10 || !Number.isFinite(delayMs) || delayMs < 0) {
+    throw bad('retry', `retry must be a count from 0 to 10 or { times, delay_ms }, got ${JSON.stringify(value)}`, 'e.g. retry: 2, or retry: { times: 3, delay_ms: 1000 }');
+  }
+  return { times, delayMs };
 }
 
 function readUrl(value: unknown): URL {

@@ -12,8 +12,9 @@ export default async function runsShow(_globals: GlobalOptions, id: string, opti
     const attempts = ledger.attemptsOf(run.id);
     const plans = ledger.getPlans(run.id);
     const prompts = ledger.getPrompts(run.id);
+    const effects = ledger.effectsOf(run.id);
     if (options.json) {
-      printJson({ ...run, attempts, plans, prompts });
+      printJson({ ...run, attempts, plans, prompts, effects });
       return 0;
     }
     const { formatPlan } = await import('../../router/index.js');
@@ -32,6 +33,11 @@ export default async function runsShow(_globals: GlobalOptions, id: string, opti
       }
       for (const line of formatPlan(plan)) out(`  ${line}`);
       for (const [index, attempt] of attempts.filter((row) => row.step_id === step_id).entries()) out(`  attempt ${index + 1}: ${attemptLine(attempt)}`);
+    }
+    for (const effect of effects) {
+      out();
+      const key = effect.idempotency_key ? `Idempotency-Key ${effect.idempotency_key}` : 'no Idempotency-Key';
+      out(`step ${effect.step_id} · ${effect.state} · ${key} · sent ${effect.sends} time${effect.sends === 1 ? '' : 's'} · last ${effect.started_utc}`);
     }
     if (run.error) {
       out();
