@@ -37,6 +37,8 @@ export async function startEffectReceiver(options: { delay_ms?: number } = {}): 
       copies.push({ path, method: request.method ?? '', key: typeof key === 'string' ? key : null, body, at_ms: Date.now() });
       const status = statuses.shift() ?? 200;
       pending.set(response, path);
+      // the sender died: the request is no longer in flight, whatever the timer below still does
+      response.on('close', () => pending.delete(response));
       setTimeout(() => {
         pending.delete(response);
         response.writeHead(status, { 'content-type': 'application/json' });
