@@ -6,6 +6,8 @@ import { BlockedError } from '../errors.js';
 
 export class LedgerWriteError extends BlockedError {}
 
+const NEARLY_FULL_BYTES = 1024 * 1024;
+
 /** SQLITE_FULL and every SQLITE_IOERR_* (better-sqlite3 puts the extended code in `code`); ENOSPC from the file system. */
 export function isDiskFault(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
@@ -15,9 +17,13 @@ export function isDiskFault(error: unknown): boolean {
 export function ledgerWriteError(file: string, error: unknown): LedgerWriteError {
   const folder = path.dirname(file);
   const mount = mountPointOf(folder);
-  const what = (error as { code?: string }).code === 'SQLITE_FULL' ? 'the disk is full' : `disk I/O error (${(error as { code?: string }).code})`;
+  const free = freeBytes(folder);
+  const code = (error as { code?: string }).code;
+  // SQLite reports a full disk as SQLITE_FULL, or as an I/O error when the shared-memory file cannot grow
+  const full = code === 'SQLITE_FULL' || code === 'ENOSPC' || (free !== null && free < NEARLY_FULL_BYTES);
+  const what = full ? 'the disk is full' : `disk I/O error (${code})`;
   // one line, the fix included: this is what a cron mail or a journal shows
-  return new LedgerWriteError(`cannot write the ledger ${file}: ${what}, ${formatBytes(freeBytes(folder))} free on ${mount}; free space on ${mount}, or move PORTAI_HOME`, { cause: error });
+  return new LedgerWriteError(`cannot write the ledger ${file}: ${what}, ${formatBytes(free)} free on ${mount}; free space on ${mount}, or move PORTAI_HOME`, { cause: error });
 }
 
 /** Run one ledger call; a disk fault becomes a LedgerWriteError, anything else passes through. */

@@ -81,7 +81,7 @@ export async function runWorker(options: WorkerOptions): Promise<{ ran: number }
     } catch (error) {
       if (!(error instanceof LedgerWriteError) || options.once) throw error;
       const recheckMs = options.disk_recheck_ms ?? 30_000;
-      if (!fault) options.progress.warn(`${error.message} (the worker keeps running and checks again every ${Math.round(recheckMs / 1000)} s)`);
+      if (!fault) options.progress.warn(`${error.message} (the worker keeps running and checks again every ${recheckMs >= 1000 ? `${Math.round(recheckMs / 1000)} s` : `${recheckMs} ms`})`);
       fault = error;
       await sleep(recheckMs);
     }
