@@ -201,6 +201,8 @@ steps:
         expect(job?.reason).toMatch(new RegExp(`^waiting for you: step post may have been sent before the worker died at \\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z; check the receiver, then \`portai runs resume ${id} --resend\` or \`--skip-step post\`$`));
         expect(ledger.getRun(id)?.status).toBe('blocked');
       }
+      const listed = await workspace.run(['queue', 'list']);
+      expect(listed.stdout).toContain(`waiting — waiting for you: step post may have been sent before the worker died at`);
       const shown = await workspace.run(['runs', 'show', runIds[0]]);
       expect(shown.stdout).toContain('step post · sending · no Idempotency-Key · sent 1 time');
       // a plain resume keeps it blocked (exit 3) and sends nothing

@@ -16,9 +16,11 @@ export default async function queueList(_globals: GlobalOptions, id: string | un
       return 0;
     }
     if (jobs.length === 0) process.stdout.write(options.all ? 'the queue is empty\n' : 'nothing queued (see finished jobs with --all)\n');
+    const awaiting = new Set(rows.filter((job) => job.awaiting_user).map((job) => job.id));
     for (const job of jobs) {
       const when = job.state === 'waiting' && job.not_before ? ` until ${job.not_before}` : '';
-      const why = job.reason ? ` because ${job.reason}` : '';
+      // a job waiting for the user's decision says so, with the command that settles it
+      const why = awaiting.has(job.id) ? ` — ${job.reason}` : job.reason ? ` because ${job.reason}` : '';
       process.stdout.write(`${job.run_id}  ${job.skill}  ${job.state}${when}${why}  (attempts ${job.attempts}, job ${job.id})\n`);
     }
     return 0;
