@@ -15,10 +15,10 @@ import { openLedger, type Ledger } from '../src/ledger/index.js';
 import { deferRun } from '../src/queue/defer.js';
 
 const provider = useFakeProvider();
-const RUNS = 8;
-const KILLS = 8;
+const RUNS = 6;
+const KILLS = 6;
 // the receiver answers this slowly, so a kill lands while the request is in flight
-const RECEIVER_DELAY_MS = 600;
+const RECEIVER_DELAY_MS = 500;
 let receiver: EffectReceiver;
 
 beforeAll(async () => {
@@ -90,7 +90,7 @@ steps:
     const kills = { hook: 0, notify: 0, missed: 0 };
     try {
       // bounded: a fixed number of kills, and a time limit for the whole phase
-      const stopAt = Date.now() + 45_000;
+      const stopAt = Date.now() + 35_000;
       const allDone = () => ledger.listJobs().every((job) => job.state === 'done');
       for (let round = 0; round < KILLS * 2 && kills.hook + kills.notify < KILLS && Date.now() < stopAt && !allDone(); round++) {
         // mostly the POST, every third kill the notify webhook
