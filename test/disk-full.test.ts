@@ -1,7 +1,9 @@
 // A full disk is a fault of the machine, not a bug: every command says so in one line (the ledger, the free
 // space, the fix) and exits 3; the worker stays up, says it once, and carries on when a write succeeds again.
 // The state folder sits on a real 4 MB tmpfs that the test fills to the last byte.
+import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { useFakeProvider } from './helpers/fake-provider-fixture.js';
 import { createWorkspace, localConfig, HELLO_SKILL, type Workspace } from './helpers/workspace.js';
@@ -11,6 +13,8 @@ import { loadSkill } from '../src/skills/index.js';
 import { openLedger } from '../src/ledger/index.js';
 import { deferRun } from '../src/queue/defer.js';
 import { runWorker } from '../src/queue/worker.js';
+import { guardDisk, LedgerWriteError } from '../src/ledger/disk-fault.js';
+import { EXIT } from '../src/errors.js';
 
 const provider = useFakeProvider();
 let disk: SmallDisk | undefined;
@@ -91,5 +95,35 @@ describe('a full disk', () => {
     } finally {
       ledger.close();
     }
+  });
+});
+
+describe('the ledger boundary', () => {
+  const file = path.join(os.tmpdir(), 'state', 'ledger.db');
+  const fault = (code: string) => () => {
+    throw new Database.SqliteError(code === 'SQLITE_FULL' ? 'database or disk is full' : 'disk I/O error', code);
+  };
+
+  it('maps SQLITE_FULL and SQLITE_IOERR_* to one exit-3 line with the ledger, the free space and the fix', () => {
+    for (const code of ['SQLITE_FULL', 'SQLITE_IOERR_WRITE', 'SQLITE_IOERR_SHMSIZE']) {
+      const error = (() => {
+        try {
+          guardDisk(file, fault(code));
+        } catch (caught) {
+          return caught as LedgerWriteError;
+        }
+      })();
+      expect(error).toBeInstanceOf(LedgerWriteError);
+      expect(error?.exitCode).toBe(EXIT.blocked);
+      expect(error?.userLines()).toHaveLength(1);
+      expect(error?.message).toMatch(new RegExp(`^cannot write the ledger ${file}: (the disk is full|disk I/O error \\(${code}\\)), [\\d.]+ (bytes|KB|MB|GB|TB) free on /\\S*; free space on /\\S*, or move PORTAI_HOME$`));
+    }
+  });
+
+  it('lets every other error through unchanged', () => {
+    const busy = new Database.SqliteError('database is locked', 'SQLITE_BUSY');
+    expect(() => guardDisk(file, () => {
+      throw busy;
+    })).toThrow(busy);
   });
 });

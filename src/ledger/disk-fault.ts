@@ -15,7 +15,8 @@ export function isDiskFault(error: unknown): boolean {
 }
 
 export function ledgerWriteError(file: string, error: unknown): LedgerWriteError {
-  const folder = path.dirname(file);
+  // the state folder may not exist yet: measure the nearest folder that does
+  const folder = nearestExisting(path.dirname(file));
   const mount = mountPointOf(folder);
   const free = freeBytes(folder);
   const code = (error as { code?: string }).code;
@@ -34,6 +35,12 @@ export function guardDisk<T>(file: string, work: () => T): T {
     if (isDiskFault(error)) throw ledgerWriteError(file, error);
     throw error;
   }
+}
+
+function nearestExisting(folder: string): string {
+  let current = path.resolve(folder);
+  while (!fs.existsSync(current) && current !== path.dirname(current)) current = path.dirname(current);
+  return current;
 }
 
 function freeBytes(folder: string): number | null {

@@ -16,7 +16,12 @@ export interface SmallDisk {
 
 export function mountSmallDisk(sizeMb = 4): SmallDisk {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portai-disk-'));
-  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeMb}m`, 'tmpfs', dir], { stdio: 'pipe' });
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeMb}m`, 'tmpfs', dir], { stdio: 'pipe' });
+  } catch (error) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw new Error(`the full-disk test mounts a ${sizeMb} MB tmpfs and could not (${(error as Error).message.split('\n')[0]}): run the suite as root, as in the CI container`);
+  }
   const filler = path.join(dir, 'filler');
   return {
     dir,
