@@ -221,7 +221,7 @@ steps:
       const bad = await workspace.run(['runs', 'resume', runIds[1], '--skip-step', 'nope']);
       expect(bad.code).toBe(2);
       // the queue followed: no worker sends either step again
-      const after = JSON.parse((await workspace.run(['queue', 'list', '--json'])).stdout) as Array<{ state: string }>;
+      const after = JSON.parse((await workspace.run(['queue', 'list', '--all', '--json'])).stdout) as Array<{ state: string }>;
       expect(after.map((row) => row.state)).toEqual(['done', 'done']);
       await workspace.run(['worker', '--once']);
       expect(receiver.copies).toHaveLength(3);
