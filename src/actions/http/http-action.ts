@@ -24,6 +24,8 @@ export class HttpStepError extends RunFailedError {
 }
 
 const EXCERPT_CHARS = 200;
+// doubling from delay_ms, but a step never sleeps longer than this between two tries
+const MAX_RETRY_DELAY_MS = 30_000;
 // a busy or restarting receiver; any other status is its answer, and sending again would not change it
 const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([500, 502, 503, 504]);
 // undici's redirect handler drops Authorization and Cookie when a redirect leaves the origin
@@ -42,7 +44,7 @@ export async function runHttpAction(spec: Record<string, unknown>, options: Http
     } catch (error) {
       // every retry carries the same key, so a receiver that got the first copy can recognise this one
       if (!(error instanceof HttpStepError) || !error.retryable || attempt >= retry.times || options.signal?.aborted) throw error;
-      await sleep(retry.delayMs * 2 ** attempt);
+      await sleep(Math.min(MAX_RETRY_DELAY_MS, retry.delayMs * 2 ** attempt));
     }
   }
 }
