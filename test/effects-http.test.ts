@@ -67,6 +67,26 @@ describe('Idempotency-Key on http steps', () => {
     expect(ledger.effectOf(result.run_id as string, 'post')).toMatchObject({ state: 'sent', sends: 3 });
   });
 
+  it('a connection dropped after the receiver read the request is retried with the same key', async () => {
+    const skill = skillWith('post-reset', `method: POST\nurl: ${receiver.origin}/hook\njson: { n: 1 }`);
+    receiver.script(0);
+    const result = await run(skill);
+    expect(result.status).toBe('ok');
+    expect(receiver.copies.map((copy) => copy.key)).toEqual([`portai-${result.run_id}-post`, `portai-${result.run_id}-post`]);
+    expect(receiver.effects()).toHaveLength(1);
+  });
+
+  it('without a key, a dropped connection is not retried and leaves the step `sending`: the resume waits for the user', async () => {
+    const skill = skillWith('post-reset-bare', `method: POST\nurl: ${receiver.origin}/hook\nidempotency_key: false\njson: { n: 1 }`);
+    receiver.script(0);
+    await expect(run(skill)).rejects.toThrow(/cannot reach/);
+    const [failed] = ledger.listRuns({ skill: 'post-reset-bare' });
+    expect(ledger.effectOf(failed.id, 'post')).toMatchObject({ state: 'sending', idempotency_key: null, sends: 1 });
+    const resumed = await run(skill, { runId: failed.id });
+    expect(resumed).toMatchObject({ status: 'blocked', awaiting_user: true });
+    expect(receiver.copies).toHaveLength(1);
+  });
+
   it('idempotency_key: false sends no key and, by default, no retry; retry: sets the count', async () => {
     receiver.script(503, 503, 503);
     await expect(run(skillWith('post-bare', `method: POST\nurl: ${receiver.origin}/hook\nidempotency_key: false\njson: { n: 1 }`))).rejects.toThrow(/returned HTTP 503/);

@@ -19,7 +19,7 @@ export interface EffectReceiver {
   inFlight(path?: string): number;
   /** the effects acted on after dedupe: the first copy of each key (keyless copies each count) */
   effects(path?: string): ReceivedCopy[];
-  /** answer the next requests with these statuses, then 200 */
+  /** answer the next requests with these statuses (0: drop the connection unanswered), then 200 */
   script(...statuses: number[]): void;
   close(): Promise<void>;
 }
@@ -36,6 +36,8 @@ export async function startEffectReceiver(options: { delay_ms?: number } = {}): 
       const path = (request.url ?? '/').split('?')[0];
       copies.push({ path, method: request.method ?? '', key: typeof key === 'string' ? key : null, body, at_ms: Date.now() });
       const status = statuses.shift() ?? 200;
+      // 0: read the request, then drop the connection without an answer (a reset after the receiver got it)
+      if (status === 0) return request.socket.destroy();
       pending.set(response, path);
       // the sender died: the request is no longer in flight, whatever the timer below still does
       response.on('close', () => pending.delete(response));
