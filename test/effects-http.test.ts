@@ -117,6 +117,13 @@ describe('Idempotency-Key on http steps', () => {
     expect(bad?.userLines().join(' ')).toMatch(/post-bad-retry\.yaml:\d+.*retry.*must be <= 10/);
   });
 
+  it('a key template may not use env values: the key is stored in the ledger', async () => {
+    const file = path.join(dir, 'skills', 'post-env-key.yaml');
+    fs.writeFileSync(file, `name: post-env-key\noutcome: A note is posted.\nenv: [HOOK_TOKEN]\nsteps:\n  - id: post\n    http: { method: POST, url: "${receiver.origin}/hook", idempotency_key: "{{env.HOOK_TOKEN}}" }\n`);
+    await expect(run(loadSkill(file), { given: {}, env: { HOOK_TOKEN: 'secret-value' } })).rejects.toThrow(/idempotency_key must not use env values/);
+    expect(receiver.copies).toHaveLength(0);
+  });
+
   it('the skill schema accepts idempotency_key and retry and rejects a number as a key', () => {
     expect(() => skillWith('schema-ok', `method: POST\nurl: https://example.org\nidempotency_key: "{{n}}"\nretry: { times: 3, delay_ms: 100 }`)).not.toThrow();
     expect(() => skillWith('schema-bad', `method: POST\nurl: https://example.org\nidempotency_key: 5`)).toThrow(BadInputError);

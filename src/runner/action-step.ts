@@ -2,6 +2,7 @@
 import type { ActionStep, Config } from '../types.js';
 import type { Ledger } from '../ledger/index.js';
 import { renderTemplate } from '../skills/index.js';
+import { BadInputError } from '../errors.js';
 import type { Progress } from './progress.js';
 import type { StepReport } from './result.js';
 import { contentHash } from './content-hash.js';
@@ -30,6 +31,14 @@ export type ActionStepOutcome =
 
 export async function runActionStep(input: ActionStepInput): Promise<ActionStepOutcome> {
   const { step, progress, ledger, runId } = input;
+  // the key is stored in the ledger and shown by `runs show`, where a secret must never be
+  const keyTemplate = step.spec.idempotency_key;
+  if (typeof keyTemplate === 'string' && /\benv\./.test(keyTemplate)) {
+    throw new BadInputError('idempotency_key must not use env values: the key is stored in the ledger and shown by runs show', {
+      place: input.where(`${step.action}.idempotency_key`),
+      hint: 'build it from inputs, steps and today instead, e.g. "{{n}}-{{today}}"',
+    });
+  }
   const spec = renderDeep(step.spec, input.context, (path) => input.where(`${step.action}${path}`)) as Record<string, unknown>;
   const specHash = contentHash({ step: step.id, action: step.action, spec });
   const report: StepReport = { id: step.id, provider: null, model: null, attempts: 0, input_tokens: 0, output_tokens: 0, cost_usd: 0, duration_ms: 0 };
