@@ -180,7 +180,8 @@ async function reportDeadlines(options: WorkerOptions, now: number): Promise<voi
     if (!skill.deadline || !skill.notify) continue;
     const deadline = Date.parse(run.now_utc) + parseDuration(skill.deadline);
     if (now < deadline) continue;
-    options.ledger.markDeadlineNotified(job.id);
+    // sent, then marked: a worker killed in between sends it again, under the same Idempotency-Key
     await notifyAndWarn(options, skill, { event: 'deadline', run_id: run.id, skill: skill.name, status: 'waiting', output: null, problem: [job.reason ?? 'still waiting'] });
+    options.ledger.markDeadlineNotified(job.id);
   }
 }
