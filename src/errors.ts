@@ -72,6 +72,8 @@ export interface ProviderErrorInit {
   hint?: string;
   /** extra facts from the body, e.g. OpenRouter's limit_source or provider_name */
   detail?: Record<string, string>;
+  /** false only when the request certainly never left this machine (DNS, refused, connect timeout, TLS handshake) */
+  reached?: boolean;
 }
 
 /** A failed request, classified. The message is the provider's own (never containing our key). */
@@ -86,6 +88,8 @@ export class ProviderError extends Error {
   readonly scope: ErrorScope;
   readonly hint?: string;
   readonly detail: Record<string, string>;
+  /** whether the provider may have seen the request: it then counts against quota, as the provider counts it */
+  readonly reached: boolean;
 
   constructor(init: ProviderErrorInit) {
     super(init.message);
@@ -100,6 +104,7 @@ export class ProviderError extends Error {
     this.scope = init.scope ?? 'none';
     this.hint = init.hint;
     this.detail = init.detail ?? {};
+    this.reached = init.reached ?? true;
   }
 }
 

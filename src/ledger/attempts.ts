@@ -1,5 +1,6 @@
 // Every request sent is an attempt, reserved before it is sent and finished when it returns.
-// Usage is counted from here; failed attempts count too (OpenRouter counts them).
+// Usage is counted from here; failed attempts count too (OpenRouter counts them), except one that never left this
+// machine: its weight becomes 0 when it is finished.
 import { newId as ulid } from './ids.js';
 import type { Billing, ErrorKind, ProviderUsage, UsageSnapshot } from '../types.js';
 import { type Db, iso } from './db.js';
@@ -35,6 +36,8 @@ export interface AttemptResult {
   output_tokens?: number;
   cost_usd?: number;
   list_usd?: number;
+  /** the request never left this machine: it stops counting (weight and list price 0), the row stays as history */
+  released?: boolean;
   duration_ms: number;
   now_ms: number;
 }
@@ -95,12 +98,12 @@ function providerUsage(db: Db, provider: ProviderWindows, now: number, dayStart:
       (_start, index) => `,
         COALESCE(SUM(CASE WHEN started_ms > @w${index} THEN weight END), 0) AS w${index}_requests,
         COALESCE(SUM(CASE WHEN started_ms > @w${index} THEN COALESCE(list_usd, list_usd_reserved) END), 0) AS w${index}_usd,
-        MIN(CASE WHEN started_ms > @w${index} THEN started_ms END) AS w${index}_oldest`,
+        MIN(CASE WHEN started_ms > @w${index} AND weight > 0 THEN started_ms END) AS w${index}_oldest`,
     )
     .join('');
   const sql = `SELECT
       COALESCE(SUM(CASE WHEN started_ms > @minute THEN weight END), 0) AS minute,
-      MIN(CASE WHEN started_ms > @minute THEN started_ms END) AS minute_oldest,
+      MIN(CASE WHEN started_ms > @minute AND weight > 0 THEN started_ms END) AS minute_oldest,
       COALESCE(SUM(CASE WHEN started_ms >= @day THEN weight END), 0) AS day,
       COALESCE(SUM(CASE WHEN started_ms >= @day THEN
         COALESCE(cost_usd, reserved_usd) END), 0) AS usd_today,
@@ -145,7 +148,7 @@ export function reserve<T>(db: Db, input: ReserveInput, providers: ProviderWindo
 export function finishAttempt(db: Db, id: string, result: AttemptResult): void {
   db.statement(
     `UPDATE attempts SET status = ?, error_kind = ?, error_message = ?, http_status = ?, input_tokens = ?, output_tokens = ?,
-       cost_usd = ?, list_usd = ?, duration_ms = ?, finished_utc = ? WHERE id = ?`,
+       cost_usd = ?, list_usd = ?, duration_ms = ?, finished_utc = ?, weight = CASE WHEN ? THEN 0 ELSE weight END WHERE id = ?`,
   ).run(
     result.status,
     result.error_kind ?? null,
@@ -154,9 +157,10 @@ export function finishAttempt(db: Db, id: string, result: AttemptResult): void {
     result.input_tokens ?? null,
     result.output_tokens ?? null,
     result.cost_usd ?? null,
-    result.list_usd ?? null,
+    result.released ? 0 : (result.list_usd ?? null),
     result.duration_ms,
     iso(result.now_ms),
+    result.released ? 1 : 0,
     id,
   );
 }

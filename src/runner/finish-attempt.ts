@@ -34,13 +34,16 @@ export function finishAnswered(ledger: Ledger, attemptId: string, model: Resolve
 export function finishFailed(ledger: Ledger, attemptId: string, error: ProviderError, duration_ms: number, now_ms: number): void {
   // A request refused with an HTTP error was not billed. One that failed after a 200 (mid-stream error, cut-off
   // body) or without an answer may have been: its cost stays unknown, so its reserved worst case keeps counting.
+  // A request that never left this machine (DNS, refused, connect timeout, TLS) was neither seen nor billed: its
+  // reservation is released, so it counts against no window and no budget.
   const refused = error.status !== undefined && error.status !== 200;
   ledger.finishAttempt(attemptId, {
     status: 'error',
     error_kind: error.kind,
     error_message: error.message,
     http_status: error.status,
-    cost_usd: refused ? 0 : undefined,
+    cost_usd: refused || !error.reached ? 0 : undefined,
+    released: !error.reached,
     duration_ms,
     now_ms,
   });

@@ -4,12 +4,35 @@ import type { Endpoint } from '../types.js';
 import { ProviderError } from '../errors.js';
 import { originOf } from './map-error.js';
 
+// Failures that happen before a connection exists or before its TLS handshake completed, so no byte of the HTTP
+// request was written: the provider never saw it. Anything else (a reset or hang-up after connecting, a timeout
+// waiting for the answer, a cancellation) may have reached the server and counts, as the provider counts it.
+const NEVER_SENT: ReadonlySet<string> = new Set([
+  'ENOTFOUND', // DNS: no such host
+  'EAI_AGAIN', // DNS: resolver unreachable (offline)
+  'EAI_FAIL',
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT', // undici's connect timeout covers the TCP connect and the TLS handshake
+  // the certificate is checked during the handshake, before the request is written
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+]);
+
 /** phase: 'request' until the status line arrived, 'body' while reading the answer. */
 export function mapTransportError(endpoint: Endpoint, error: unknown, phase: 'request' | 'body'): ProviderError {
   if (error instanceof ProviderError) return error;
   const origin = originOf(endpoint);
   const code = codeOf(error);
-  const base = { provider: endpoint.provider, code };
+  const base = { provider: endpoint.provider, code, reached: !(phase === 'request' && code !== undefined && NEVER_SENT.has(code)) };
   const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
   switch (code) {
     case 'UND_ERR_HEADERS_TIMEOUT':
