@@ -55,6 +55,8 @@ export interface Limits {
   usd_per_day?: number;
   /** requests in flight at once (queue worker) */
   concurrency?: number;
+  /** rolling windows (per minute, `windows`) unblock this long after their oldest request leaves them; default 1 */
+  margin_seconds?: number;
 }
 
 export type ErrorKind =
@@ -401,7 +403,7 @@ export interface StepTraits {
 /** Counts from the ledger at one moment, for one provider entry. */
 export interface ProviderUsage {
   provider: string;
-  /** weighted requests in the last 60 s */
+  /** weighted requests in the last 60 s plus the provider's rolling margin (limits.margin_seconds) */
   minute: number;
   /** when the oldest request counted in `minute` was sent, epoch ms (the minute frees 60 s later); optional */
   minute_oldest_ms?: number;

@@ -12,14 +12,14 @@ const cfg = config([openrouter, zai, go], []);
 const quota = (ref: string, providers: Parameters<typeof snapshot>[1], now = NOON_MS) => quotaGuard(guardContext(cfg, ref, { snapshot: snapshot(now, providers) }));
 
 describe('quota guard', () => {
-  it('rejects the 21st request of a minute and frees 60 s after the oldest one', () => {
+  it('rejects the 21st request of a minute and frees 60 s plus the 1 s margin after the oldest one', () => {
     expect(quota('openrouter/a:free', [usage('openrouter', { minute: 19 })])).toBeNull();
     const rejection = quota('openrouter/a:free', [usage('openrouter', { minute: 20, minute_oldest_ms: NOON_MS - 45_000 })]);
     expect(rejection?.reason).toBe('20/20 requests this minute');
-    expect(rejection?.until_ms).toBe(NOON_MS + 15_000);
+    expect(rejection?.until_ms).toBe(NOON_MS + 15_000 + 1_000);
   });
   it('without the oldest timestamp, assumes a full minute from now', () => {
-    expect(quota('openrouter/a:free', [usage('openrouter', { minute: 20 })])?.until_ms).toBe(NOON_MS + 60_000);
+    expect(quota('openrouter/a:free', [usage('openrouter', { minute: 20 })])?.until_ms).toBe(NOON_MS + 61_000);
   });
   it('rejects past the day limit until the next 00:00 UTC, also a millisecond before midnight', () => {
     expect(quota('openrouter/a:free', [usage('openrouter', { day: 49 })])).toBeNull();
@@ -37,7 +37,7 @@ describe('quota guard', () => {
     expect(quota('zai/glm-5', window(117))).toBeNull();
     const rejection = quota('zai/glm-5', window(118));
     expect(rejection?.reason).toContain('118/120 requests in the 5 h window');
-    expect(rejection?.until_ms).toBe(NOON_MS + 4 * 3_600_000);
+    expect(rejection?.until_ms).toBe(NOON_MS + 4 * 3_600_000 + 1_000);
     expect(quota('zai/glm-4.7', window(119))).toBeNull();
   });
   it('counts USD windows at list price with the worst-case estimate', () => {
@@ -46,11 +46,19 @@ describe('quota guard', () => {
     expect(quota('go/kimi', spent(12 - 0.002))?.reason).toContain('5 h window');
     const weekly = quota('go/kimi', spent(0, 30));
     expect(weekly?.reason).toContain('168 h window');
-    expect(weekly?.until_ms).toBe(NOON_MS + 168 * 3_600_000);
+    expect(weekly?.until_ms).toBe(NOON_MS + 168 * 3_600_000 + 1_000);
   });
   it('an unpriced model is blocked by a full USD window but not by a partly used one', () => {
     expect(quota('go/unpriced', [usage('go', { windows: [{ hours: 5, requests: 0, usd: 11.99 }, { hours: 168, requests: 0, usd: 0 }] })])).toBeNull();
     expect(quota('go/unpriced', [usage('go', { windows: [{ hours: 5, requests: 0, usd: 12 }, { hours: 168, requests: 0, usd: 0 }] })])?.reason).toContain('price unknown');
+  });
+  it('limits.margin_seconds sets the margin per provider; 0 frees the window exactly when its oldest request leaves', () => {
+    const exact = provider('exact', [model('a:free')], { limits: { requests_per_minute: 2, margin_seconds: 0 } });
+    const slow = provider('slow', [model('a:free')], { limits: { requests_per_minute: 2, margin_seconds: 5 } });
+    const both = config([exact, slow], []);
+    const full = (name: string) => quotaGuard(guardContext(both, `${name}/a:free`, { snapshot: snapshot(NOON_MS, [usage(name, { minute: 2, minute_oldest_ms: NOON_MS - 30_000 })]) }));
+    expect(full('exact')?.until_ms).toBe(NOON_MS + 30_000);
+    expect(full('slow')?.until_ms).toBe(NOON_MS + 35_000);
   });
   it('a provider with no usage yet passes', () => {
     expect(quotaGuard(guardContext(cfg, 'openrouter/a:free', { traits: traits() }))).toBeNull();

@@ -63,6 +63,26 @@ describe('usage windows', () => {
     expect(ledger.usage(providers, at('23:59:59')).providers.p.day).toBe(1);
   });
 
+  it('rolling windows count a margin longer: a request still counts 60.5 s later with a 1 s margin, and frees after 61 s', () => {
+    const withMargin = [{ name: 'p', windows: [5], margin_ms: 1_000 }];
+    attempt(at('10:00:00'));
+    const minuteLater = ledger.usage(withMargin, at('10:01:00') + 500).providers.p;
+    expect(minuteLater).toMatchObject({ minute: 1, minute_oldest_ms: at('10:00:00') });
+    expect(ledger.usage(withMargin, at('10:01:01')).providers.p.minute).toBe(0);
+    expect(ledger.usage(providers, at('10:01:00') + 500).providers.p.minute).toBe(0); // no margin: gone at 60 s
+    expect(ledger.usage(withMargin, at('15:00:00') + 500).providers.p.windows[0].requests).toBe(1);
+    expect(ledger.usage(withMargin, at('15:00:01')).providers.p.windows[0].requests).toBe(0);
+  });
+
+  it('a released attempt (never sent) weighs nothing and is nobody\'s oldest request', () => {
+    const unsent = attempt(at('10:00:00'), { list_usd_reserved: 0.5 });
+    attempt(at('10:00:20'));
+    ledger.finishAttempt(unsent, { status: 'error', error_kind: 'network', released: true, cost_usd: 0, duration_ms: 5, now_ms: at('10:00:01') });
+    const usage = ledger.usage(providers, at('10:00:30')).providers.p;
+    expect(usage).toMatchObject({ minute: 1, minute_oldest_ms: at('10:00:20'), day: 1 });
+    expect(usage.windows[0]).toMatchObject({ requests: 1, usd: 0, oldest_ms: at('10:00:20') });
+  });
+
   it('counts weights, failed attempts, and USD windows at list price (reserved until the real figure is known)', () => {
     const first = attempt(at('10:00:00'), { weight: 3, list_usd_reserved: 0.5 });
     attempt(at('11:00:00'), { list_usd_reserved: 0.25 });

@@ -9,6 +9,8 @@ export interface ProviderWindows {
   name: string;
   /** rolling window lengths in hours, in the order of the provider's limits.windows */
   windows: number[];
+  /** rolling windows (the minute and each of windows) count this much longer; default 0 */
+  margin_ms?: number;
 }
 
 export interface ReserveInput {
@@ -90,8 +92,9 @@ export function usage(db: Db, providers: ProviderWindows[], now: number): UsageS
 }
 
 function providerUsage(db: Db, provider: ProviderWindows, now: number, dayStart: number): ProviderUsage {
-  const minuteStart = now - 60_000;
-  const windowStarts = provider.windows.map((hours) => now - hours * 3_600_000);
+  const margin = provider.margin_ms ?? 0;
+  const minuteStart = now - 60_000 - margin;
+  const windowStarts = provider.windows.map((hours) => now - hours * 3_600_000 - margin);
   const from = Math.min(dayStart, minuteStart, now - IN_FLIGHT_HORIZON_MS, ...windowStarts);
   const windowColumns = windowStarts
     .map(

@@ -10,5 +10,6 @@ export { formatPlan, blockedSummary, rejectionLine } from './format-plan.js';
 export { thinkingFor } from './thinking.js';
 export { worstUsd, listWorstUsd, expectedUsd, promptTokens, formatUsd } from './cost.js';
 export { nextUtcMidnight, formatUtc } from './time.js';
+export { rollingMarginMs, DEFAULT_MARGIN_SECONDS } from './rolling-margin.js';
 export { globToRegExp, matchesGlob } from './glob.js';
 export * from './guards/index.js';

@@ -2,6 +2,7 @@
 import type { Config, Endpoint, ResolvedModel, ResolvedProvider } from '../types.js';
 // the constant alone: loading the wire layer (undici) is left to the commands that send requests
 import { DEFAULT_TIMEOUTS } from '../wire/timeouts.js';
+import { rollingMarginMs } from '../router/rolling-margin.js';
 
 /** Where one model of a provider entry is reached. A key is only ever paired with its own provider's base URL. */
 export function endpointFor(provider: ResolvedProvider, model: ResolvedModel, apiKey: string | undefined): Endpoint {
@@ -20,10 +21,11 @@ export function endpointFor(provider: ResolvedProvider, model: ResolvedModel, ap
 }
 
 /** The rolling windows the ledger must count for each provider entry. */
-export function providerWindows(config: Config): Array<{ name: string; windows: number[] }> {
+export function providerWindows(config: Config): Array<{ name: string; windows: number[]; margin_ms: number }> {
   return Object.values(config.providers).map((provider) => ({
     name: provider.name,
     windows: (provider.limits.windows ?? []).map((window) => window.hours),
+    margin_ms: rollingMarginMs(provider.limits),
   }));
 }
 

@@ -10,6 +10,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { answerAnthropic } from './anthropic-answer.js';
 import { loadFixture } from './fixtures.js';
+import { minuteLimit, type MinuteLimit } from './minute-limit.js';
 import { answerOpenAi } from './openai-answer.js';
 import { PROXY_502_PAGE, sendJson } from './shape.js';
 import type { IncomingRequest, RecordedRequest, Reply, Responder } from './types.js';
@@ -29,6 +30,12 @@ export interface FakeProvider {
   setModels(models: unknown[]): void;
   /** what GET …/key answers, as `{data: key}` */
   setKey(key: Record<string, unknown>): void;
+  /** enforce a per-minute limit on the fake's side, counted on arrival; over it, OpenRouter's free-models-per-min 429 */
+  limitPerMinute(limit: number): void;
+  /** chat requests the fake refused with its own quota 429 (a test that guards quota expects none) */
+  quotaErrors: RecordedRequest[];
+  /** a slow network: each request reaches the fake (is recorded, counted and answered) this much later; 0: at once */
+  setLatency(ms: number): void;
   /** forget recorded requests, queued replies and the responder */
   reset(): void;
   close(): Promise<void>;
@@ -48,11 +55,15 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
   let models = options.models ?? [];
   let key = options.key ?? DEFAULT_KEY;
   let counter = 0;
+  let limiter: MinuteLimit | undefined;
+  let latency_ms = 0;
+  const quotaErrors: RecordedRequest[] = [];
 
   const server = http.createServer((incoming, response) => {
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-    incoming.on('end', () => {
+    incoming.on('end', () => (latency_ms > 0 ? setTimeout(handle, latency_ms) : handle()));
+    function handle(): void {
       const text = Buffer.concat(chunks).toString('utf8');
       const recorded: RecordedRequest = { method: incoming.method ?? 'GET', path: incoming.url ?? '/', headers: lowerHeaders(incoming.headers), body: parseBody(text), at_ms: Date.now() };
       requests.push(recorded);
@@ -62,7 +73,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
       } catch (error) {
         sendJson(response, 500, { error: { code: 500, message: `fake provider: ${(error as Error).message}` } });
       }
-    });
+    }
   });
 
   function route(request: RecordedRequest, response: http.ServerResponse, id: string): void {
@@ -71,6 +82,16 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     if (request.method === 'GET' && pathname.endsWith('/key')) return sendJson(response, 200, { data: key });
     const protocol = pathname.endsWith('/chat/completions') ? 'openai-chat' : pathname.endsWith('/v1/messages') ? 'anthropic-messages' : undefined;
     if (request.method !== 'POST' || !protocol) return sendJson(response, 404, { error: { code: 404, message: `fake provider has no ${request.method} ${pathname}` } });
+    // counted as it arrives (after the network's latency), as the provider counts it
+    const admitted = limiter?.admit(request.at_ms) ?? { ok: true };
+    if (!admitted.ok) {
+      quotaErrors.push(request);
+      const fixture = loadFixture('openrouter-429-free-per-min');
+      const reset = String(admitted.reset_ms);
+      const body = fixture.body as { error: { metadata: { headers: Record<string, string> } } };
+      body.error.metadata.headers['X-RateLimit-Reset'] = reset;
+      return sendRaw(response, 429, { ...fixture.headers, 'x-ratelimit-reset': reset }, body);
+    }
     const incoming = describe(request, protocol);
     const reply = takeQueued(incoming.model) ?? responder?.(incoming) ?? {};
     const answer = () => respond(response, incoming, reply, id);
@@ -93,8 +114,14 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     enqueue: (...replies) => void queue.push(...replies),
     setModels: (next) => void (models = next),
     setKey: (next) => void (key = next),
+    limitPerMinute: (limit) => void (limiter = minuteLimit(limit)),
+    quotaErrors,
+    setLatency: (ms) => void (latency_ms = ms),
     reset: () => {
+      latency_ms = 0;
       requests.length = 0;
+      quotaErrors.length = 0;
+      limiter = undefined;
       queue = [];
       responder = undefined;
     },

@@ -1,9 +1,11 @@
 // Request and list-price windows of the provider entry, counted with the model's quota weight.
-// A window holds until its oldest counted request ages out; without that timestamp, assume a full window length.
+// A window holds until its oldest counted request ages out, plus the rolling margin (the ledger counts over the
+// same longer span); without that timestamp, assume a full window length.
 import type { Guard, GuardContext } from './guard.js';
 import { reject } from './guard.js';
 import type { ProviderUsage } from '../../types.js';
 import { listWorstUsd } from '../cost.js';
+import { rollingMarginMs } from '../rolling-margin.js';
 import { nextUtcMidnight, waitUntil } from '../time.js';
 
 interface Breach {
@@ -24,11 +26,12 @@ function findBreaches(context: GuardContext): Breach[] {
   const now = context.snapshot.now_ms;
   const usage = usageOf(context);
   const weight = context.model.quota_weight ?? 1;
+  const margin = rollingMarginMs(limits);
   const breaches: Breach[] = [];
   if (limits.requests_per_minute !== undefined && usage.minute + weight > limits.requests_per_minute) {
     breaches.push({
       reason: `${usage.minute}/${limits.requests_per_minute} requests this minute${weightNote(weight)}`,
-      until_ms: (usage.minute_oldest_ms ?? now) + 60_000,
+      until_ms: (usage.minute_oldest_ms ?? now) + 60_000 + margin,
     });
   }
   if (limits.requests_per_day !== undefined && usage.day + weight > limits.requests_per_day) {
@@ -40,7 +43,7 @@ function findBreaches(context: GuardContext): Breach[] {
   }
   (limits.windows ?? []).forEach((window, index) => {
     const counted = usage.windows[index]?.hours === window.hours ? usage.windows[index] : usage.windows.find((entry) => entry.hours === window.hours);
-    const until_ms = (counted?.oldest_ms ?? now) + window.hours * 3_600_000;
+    const until_ms = (counted?.oldest_ms ?? now) + window.hours * 3_600_000 + margin;
     const requests = counted?.requests ?? 0;
     if (window.requests !== undefined && requests + weight > window.requests) {
       breaches.push({ reason: `${requests}/${window.requests} requests in the ${window.hours} h window${weightNote(weight)}`, until_ms });
