@@ -9,6 +9,7 @@ import type { Config } from '../src/types.js';
 import { configFindings, describeKey, describeQuota, doctorExitCode, formatFindings, quotaUrlFor, skillFindings, privacyRouteFindings } from '../src/doctor/index.js';
 import type { Finding } from '../src/doctor/index.js';
 import { openRouterKey, zaiQuota } from './fake-provider/catalog-routes.js';
+import { loadQuotaFixture as quotaFixture } from './fake-provider/fixtures.js';
 
 const folders: string[] = [];
 afterAll(() => folders.forEach((folder) => fs.rmSync(folder, { recursive: true, force: true })));
@@ -220,8 +221,45 @@ describe("Z.AI's quota endpoint", () => {
   it('reports the 5-hour window and warns when it is used up', () => {
     const reset = Date.UTC(2026, 10, 27, 15, 0, 0);
     const findings = describeQuota('zai', zaiQuota({ percentage: 100, nextResetTime: reset, level: 'pro' }), '');
-    expect(findings[0]).toMatchObject({ level: 'ok', text: expect.stringContaining('quota (plan pro): prompts per 5 hours: 100% used, resets 2026-11-27T15:00:00.000Z') });
+    expect(findings[0]).toMatchObject({ level: 'ok', text: expect.stringContaining('quota (plan pro): tokens per 5 hours: 100% used, resets 2026-11-27T15:00:00.000Z') });
     expect(findings[1]).toMatchObject({ level: 'warn', text: expect.stringContaining('used up until 2026-11-27T15:00:00.000Z') });
+  });
+
+  it('reads the older shape: tokens per 5 hours and per week, MCP tool calls per month (a full tool quota is no warning)', () => {
+    const findings = describeQuota('zai', quotaFixture('tokens-limit-2026-02'), '');
+    expect(findings[0].text).toBe(
+      'quota (plan lite): MCP tool calls per month: 7% used (7/100), resets 2026-03-21T11:09:43.998Z; ' +
+        'tokens per 5 hours: 30% used (12000000/40000000), resets 2026-02-26T10:00:00.000Z; tokens per week: 100% used, resets 2026-03-03T01:06:40.000Z',
+    );
+    expect(texts(findings, 'warn')).toEqual(["the plan's tokens per week are used up until 2026-03-03T01:06:40.000Z"]);
+  });
+
+  it('reads the credit shape of August 2026: credits used of the allowance per 5 hours and per week', () => {
+    const findings = describeQuota('zai', quotaFixture('credit-limit-2026-08'), '');
+    expect(findings[0].text).toBe(
+      'quota (plan pro): credits per 5 hours: 100% used (12000/12000), resets 2026-09-18T18:57:34.621Z; credits per week: 25% used (15300/60000), resets 2026-09-25T07:40:46.980Z',
+    );
+    expect(findings.filter((finding) => finding.level === 'warn')).toEqual([
+      { level: 'warn', provider: 'zai', text: "the plan's credits per 5 hours are used up until 2026-09-18T18:57:34.621Z", fix: expect.any(String) },
+    ]);
+    expect(doctorExitCode(findings)).toBe(1);
+  });
+
+  it('reports rows it does not know as advisory warnings, and never throws on mistyped fields', () => {
+    const findings = describeQuota('zai', quotaFixture('unknown-rows'), '');
+    expect(findings[0]).toMatchObject({ level: 'ok', text: 'quota (plan max): credits: ?% used' });
+    const unknown = findings.filter((finding) => finding.advisory);
+    expect(unknown.map((finding) => finding.text)).toEqual([
+      expect.stringContaining('"type":"MODEL_CAP_LIMIT"'),
+      'quota endpoint has a row portai does not know: null',
+      'quota endpoint has a row portai does not know: 42',
+      'quota endpoint has a row portai does not know: {"unit":3}',
+    ]);
+    expect(unknown.every((finding) => finding.level === 'warn' && finding.fix)).toBe(true);
+    expect(doctorExitCode(findings)).toBe(0);
+    // the list itself as data (one BigModel report) and garbage bodies
+    expect(describeQuota('zai', { code: 200, data: [{ type: 'CREDIT_LIMIT', unit: 3, number: 5, percentage: 4 }] }, '')[0].text).toBe('quota: credits per 5 hours: 4% used');
+    for (const body of [null, 'text', 7, [], { data: null }, { data: { limits: 'none' } }]) expect(() => describeQuota('zai', body, String(body))).not.toThrow();
   });
 
   it('tolerates shapes it does not know and reports refusals', () => {

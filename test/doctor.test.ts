@@ -10,7 +10,7 @@ import { loadConfig } from '../src/config/index.js';
 import { openLedger, type Ledger } from '../src/ledger/index.js';
 import { syncCatalog } from '../src/catalog/index.js';
 import { doctorExitCode, formatFindings, runDoctor, type Finding } from '../src/doctor/index.js';
-import { startFakeProvider, type FakeProvider } from './fake-provider/server.js';
+import { loadQuotaFixture, startFakeProvider, type FakeProvider } from './fake-provider/server.js';
 import { openRouterKey, openRouterModel, startQuotaServer, zaiQuota, type QuotaServer } from './fake-provider/catalog-routes.js';
 
 const NOW = Date.UTC(2026, 10, 27, 9, 0, 0);
@@ -77,7 +77,7 @@ routes:
     expect(openrouter.requests.find((request) => request.path === '/api/v1/key')?.headers.authorization).toBe(`Bearer ${env.OPENROUTER_API_KEY}`);
 
     const zai = about(findings, 'zai');
-    expect(zai.find((finding) => finding.text.startsWith('quota (plan lite): prompts per 5 hours: 100% used'))?.level).toBe('ok');
+    expect(zai.find((finding) => finding.text.startsWith('quota (plan lite): tokens per 5 hours: 100% used'))?.level).toBe('ok');
     expect(zai.find((finding) => finding.level === 'warn')?.text).toContain(`used up until ${new Date(NOW + 3_600_000).toISOString()}`);
     const quotaRequest = quota.requests.find((request) => request.path === '/api/monitor/usage/quota/limit');
     expect(quotaRequest?.headers.authorization).toBe(`Bearer ${env.ZAI_API_KEY}`);
@@ -110,6 +110,25 @@ routes:
     expect(findings.filter((finding) => finding.level !== 'ok')).toEqual([expect.objectContaining({ level: 'info', text: expect.stringMatching(/^calendar default: calendar steps write to .*calendar\.ics/) })]);
     expect(findings.map((finding) => finding.text)).toEqual(expect.arrayContaining(['key OPENROUTER_API_KEY is set', `endpoint ${openrouter.url} answers`, 'model catalog synced 2026-11-27']));
     expect(doctorExitCode(findings)).toBe(0);
+  });
+
+  it("reads Z.AI's credit rows (August 2026) and reports a row it does not know, over real HTTP", async () => {
+    const credits = loadQuotaFixture('credit-limit-2026-08') as { data: { limits: unknown[] } };
+    credits.data.limits.push({ type: 'MODEL_CAP_LIMIT', unit: 6, number: 1, percentage: 10 });
+    quota.setQuota(credits);
+    const config = writeConfig('credits', `providers:
+  zai:
+    preset: zai-coding
+    base_url: ${quota.url}/api/coding/paas/v4
+routes:
+  - use: [zai/*]
+`);
+    const zai = about(await runDoctor({ config, ledger, env, now_ms: NOW }), 'zai');
+    expect(zai.map((finding) => finding.text)).toEqual(expect.arrayContaining([
+      expect.stringContaining('quota (plan pro): credits per 5 hours: 100% used (12000/12000)'),
+      expect.stringContaining("the plan's credits per 5 hours are used up until"),
+      expect.stringContaining('a row portai does not know: {"type":"MODEL_CAP_LIMIT"'),
+    ]));
   });
 
   it('a catalog older than 7 days, and a routed model it says is gone, are warnings', async () => {

@@ -1,11 +1,10 @@
 // Z.AI's quota endpoint (undocumented, used by its own usage tools): {code, msg, success, data:
-// {level, limits: [{type, unit, number, percentage, nextResetTime, ...}]}}. Unknown shapes are
-// reported as they are, never fatal.
+// {level, limits: [{type, unit, number, usage, currentValue, percentage, nextResetTime, ...}]}}, in its older
+// (TOKENS_LIMIT) and newer (CREDIT_LIMIT) shapes (zai-quota-rows.ts). Unknown shapes and rows are reported, never fatal.
 import type { ResolvedProvider } from '../types.js';
 import { fetchJson, isProviderError, statusEndpoint } from '../catalog/fetch-json.js';
 import type { Finding } from './finding.js';
-
-const UNIT_NAMES: Record<number, string> = { 1: 'day', 3: 'hour', 5: 'month', 6: 'week' };
+import { parseZaiQuota } from './zai-quota-rows.js';
 
 /**
  * The quota URL on the provider's own origin: a key is only ever sent to its provider's base URL,
@@ -32,34 +31,28 @@ export async function zaiQuotaFindings(provider: ResolvedProvider, apiKey: strin
   }
 }
 
-interface QuotaLimit {
-  type?: unknown;
-  unit?: unknown;
-  number?: unknown;
-  percentage?: unknown;
-  nextResetTime?: unknown;
-}
-
 export function describeQuota(provider: string, body: unknown, text: string): Finding[] {
-  const record = (body ?? {}) as { success?: unknown; code?: unknown; msg?: unknown; data?: { level?: unknown; limits?: unknown } };
+  const record = (body ?? {}) as { success?: unknown; code?: unknown; msg?: unknown };
   if (record.success === false || (typeof record.code === 'number' && record.code !== 200)) {
     return [{ level: 'warn', provider, text: `quota endpoint says: ${String(record.msg ?? record.code)}`, fix: 'check that the key belongs to a GLM Coding Plan subscription' }];
   }
-  const limits = Array.isArray(record.data?.limits) ? (record.data.limits as QuotaLimit[]) : undefined;
-  if (!limits) return [{ level: 'ok', provider, text: `quota endpoint answered, in a shape portai does not know: ${text.replace(/\s+/g, ' ').slice(0, 160)}` }];
-  const plan = typeof record.data?.level === 'string' ? ` (plan ${record.data.level})` : '';
+  const quota = parseZaiQuota(body);
+  if (!quota) return [{ level: 'ok', provider, text: `quota endpoint answered, in a shape portai does not know: ${text.replace(/\s+/g, ' ').slice(0, 160)}` }];
+  const plan = quota.level ? ` (plan ${quota.level})` : '';
   const findings: Finding[] = [];
   const parts: string[] = [];
-  for (const limit of limits) {
-    const name = limit.type === 'TOKENS_LIMIT' ? 'prompts' : limit.type === 'TIME_LIMIT' ? 'tools' : String(limit.type ?? 'limit');
-    const unit = typeof limit.unit === 'number' ? UNIT_NAMES[limit.unit] : undefined;
-    const window = unit ? ` per ${typeof limit.number === 'number' && limit.number !== 1 ? `${limit.number} ${unit}s` : unit}` : '';
-    const percent = typeof limit.percentage === 'number' ? limit.percentage : undefined;
-    const reset = typeof limit.nextResetTime === 'number' ? new Date(limit.nextResetTime).toISOString() : undefined;
-    parts.push(`${name}${window}: ${percent ?? '?'}% used${reset ? `, resets ${reset}` : ''}`);
-    if (percent !== undefined && percent >= 100 && limit.type === 'TOKENS_LIMIT') {
-      findings.push({ level: 'warn', provider, text: `the plan's quota${window} is used up${reset ? ` until ${reset}` : ''}`, fix: 'wait for the reset, or route high-effort steps to another plan meanwhile' });
+  for (const row of quota.rows) {
+    const window = row.window ? ` per ${row.window}` : '';
+    const reset = row.reset_ms === undefined ? undefined : new Date(row.reset_ms).toISOString();
+    const amount = row.used !== undefined && row.limit !== undefined ? ` (${row.used}/${row.limit})` : '';
+    parts.push(`${row.counts}${window}: ${row.percent ?? '?'}% used${amount}${reset ? `, resets ${reset}` : ''}`);
+    // MCP tool calls only limit web search and friends; credits and tokens stop the model itself
+    if (row.percent !== undefined && row.percent >= 100 && row.counts !== 'MCP tool calls') {
+      findings.push({ level: 'warn', provider, text: `the plan's ${row.counts}${window} are used up${reset ? ` until ${reset}` : ''}`, fix: 'wait for the reset, or route high-effort steps to another plan meanwhile' });
     }
+  }
+  for (const row of quota.unknown) {
+    findings.push({ level: 'warn', advisory: true, provider, text: `quota endpoint has a row portai does not know: ${row}`, fix: "compare with the plan's usage page; the preset's limits may be out of date" });
   }
   return [{ level: 'ok', provider, text: `quota${plan}: ${parts.join('; ') || 'no limits listed'}` }, ...findings];
 }

@@ -19,3 +19,9 @@ export function fixtureNames(): string[] {
     .map((name) => name.slice(0, -'.json'.length))
     .sort();
 }
+
+/** A recorded shape of Z.AI's quota endpoint answer: test/fixtures/zai-quota/<name>.json, its `body`. */
+export function loadQuotaFixture(name: string): Record<string, unknown> {
+  const file = path.join(fixturesDir, '..', 'zai-quota', `${name}.json`);
+  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { body: Record<string, unknown> }).body;
+}

@@ -16,7 +16,7 @@ import { PROXY_502_PAGE, sendJson } from './shape.js';
 import type { IncomingRequest, RecordedRequest, Reply, Responder } from './types.js';
 
 export type { IncomingRequest, RecordedRequest, Reply, Responder } from './types.js';
-export { loadFixture, fixtureNames, fixturesDir } from './fixtures.js';
+export { loadFixture, loadQuotaFixture, fixtureNames, fixturesDir } from './fixtures.js';
 
 export interface FakeProvider {
   /** the origin, e.g. http://127.0.0.1:41234 */
