@@ -86,6 +86,7 @@ export type ResetSource =
   | 'retry-after' // Retry-After / retry-after-ms headers
   | 'x-ratelimit-reset' // X-RateLimit-Reset header or error.metadata.headers.X-RateLimit-Reset, epoch ms
   | 'message-beijing-time' // "... reset at 2026-09-09 05:38:28" in the message, UTC+8
+  | 'message-reset-in' // "... It will reset in 5 days 10 hours." in the message (OpenCode Go), from now
   | 'next-utc-midnight';
 
 /** One line of a preset's "how to read this provider's errors". First match wins; unmatched errors use status defaults. */

@@ -171,7 +171,9 @@ describe('error rules', () => {
     expect(perDay).toMatchObject({ status: 429, kind: 'quota_exhausted', scope: 'free_pool', reset: 'x-ratelimit-reset' });
     expect(ruleFor('openrouter', (rule) => rule.message === 'free-models-per-min')).toMatchObject({ kind: 'rate_limited', scope: 'provider' });
     expect(ruleFor('openrouter', (rule) => rule.message === 'Provider returned error')).toMatchObject({ kind: 'rate_limited', scope: 'model' });
-    expect(ruleFor('openrouter', (rule) => rule.status === 402)).toMatchObject({ kind: 'payment_required', scope: 'provider' });
+    expect(ruleFor('openrouter', (rule) => rule.status === 402 && rule.message === undefined)).toMatchObject({ kind: 'payment_required', scope: 'provider' });
+    expect(ruleFor('openrouter', (rule) => rule.status === 402 && rule.message !== undefined)).toMatchObject({ kind: 'payment_required', scope: 'none', retryable: true, reset: 'retry-after' });
+    expect(ruleFor('openrouter', (rule) => rule.status === 429 && rule.message === undefined)).toMatchObject({ kind: 'rate_limited', scope: 'provider', reset: 'x-ratelimit-reset' });
     expect(ruleFor('openrouter', (rule) => rule.message === 'No endpoints found')).toMatchObject({ status: 404, kind: 'model_gone', scope: 'model' });
   });
 
@@ -180,12 +182,14 @@ describe('error rules', () => {
       '1113': { kind: 'payment_required', scope: 'provider' },
       '1302': { kind: 'rate_limited', scope: 'provider' },
       '1303': { kind: 'rate_limited' },
+      '1304': { kind: 'quota_exhausted', scope: 'provider' },
+      '1305': { kind: 'rate_limited', reset: 'retry-after' },
       '1308': { kind: 'quota_exhausted', scope: 'provider', reset: 'message-beijing-time' },
       '1309': { kind: 'payment_required' },
       '1310': { kind: 'quota_exhausted', scope: 'provider' },
       '1311': { scope: 'model' },
       '1312': { kind: 'overloaded' },
-      '1313': { kind: 'rate_limited' },
+      '1313': { kind: 'quota_exhausted', scope: 'provider' },
     };
     for (const name of ['zai', 'zai-coding', 'zai-coding-anthropic']) {
       for (const [code, facts] of Object.entries(expected)) {

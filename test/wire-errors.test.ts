@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../src/errors.js';
 import type { ChatRequest, ErrorKind, ErrorScope, ProviderFamily, WireProtocol } from '../src/types.js';
-import { adapterFor, beijingResetTime, mapHttpError, nextUtcMidnight } from '../src/wire/index.js';
+import { adapterFor, beijingResetTime, mapHttpError, nextUtcMidnight, resetInMs } from '../src/wire/index.js';
+import { loadPresets } from '../src/config/index.js';
 import { TEST_KEY, testEndpoint } from './fake-provider/endpoint.js';
 import { fixtureNames, loadFixture, startFakeProvider } from './fake-provider/server.js';
 
@@ -27,41 +28,52 @@ interface Expected {
   kind: ErrorKind;
   scope: ErrorScope;
   retryable: boolean;
-  /** an absolute reset time, or seconds after the answer (Retry-After), or none */
-  reset?: { at_ms: number } | { after_s: number };
+  /** an absolute reset time, or seconds after the answer (Retry-After), a duration named in the message, or none */
+  reset?: { at_ms: number } | { after_s: number } | { in_ms: number };
   detail?: Record<string, string>;
+  /** also read with this shipped preset's own `errors:` rules (tried first), which must agree */
+  preset?: string;
 }
 
+const presets = loadPresets();
+const HOUR = 3_600_000;
 const metadataReset = (name: string) => ({ at_ms: Number((loadFixture(name).body as any).error.metadata.headers['X-RateLimit-Reset']) });
 
 const EXPECTED: Record<string, Expected> = {
-  'openrouter-429-free-per-day': { family: 'openrouter', kind: 'quota_exhausted', scope: 'free_pool', retryable: false, reset: metadataReset('openrouter-429-free-per-day') },
-  'openrouter-429-free-per-day-high-balance': { family: 'openrouter', kind: 'quota_exhausted', scope: 'free_pool', retryable: false, reset: metadataReset('openrouter-429-free-per-day-high-balance') },
-  'openrouter-429-free-per-min': { family: 'openrouter', kind: 'rate_limited', scope: 'provider', retryable: true, reset: { at_ms: Number(loadFixture('openrouter-429-free-per-min').headers!['x-ratelimit-reset']) } },
-  'openrouter-429-upstream': { family: 'openrouter', kind: 'rate_limited', scope: 'model', retryable: true, reset: { after_s: 17 }, detail: { provider_name: 'Venice' } },
-  'openrouter-402-credits': { family: 'openrouter', kind: 'payment_required', scope: 'provider', retryable: false, detail: { limit_source: 'openrouter_credits' } },
-  'openrouter-402-key-limit': { family: 'openrouter', kind: 'payment_required', scope: 'provider', retryable: false, detail: { limit_source: 'openrouter_key_limit' } },
-  'openrouter-402-in-flight': { family: 'openrouter', kind: 'payment_required', scope: 'none', retryable: true, reset: { after_s: 3 }, detail: { limit_source: 'openrouter_in_flight_budget' } },
-  'openrouter-404-no-endpoints': { family: 'openrouter', kind: 'model_gone', scope: 'model', retryable: false },
-  'openrouter-404-data-policy': { family: 'openrouter', kind: 'bad_request', scope: 'model', retryable: false },
-  'openrouter-200-finish-error': { family: 'openrouter', kind: 'overloaded', scope: 'model', retryable: true, detail: { provider_name: 'Chutes' } },
-  'zai-429-1113': { family: 'zai', kind: 'payment_required', scope: 'provider', retryable: false },
-  'zai-429-1302': { family: 'zai', kind: 'rate_limited', scope: 'provider', retryable: true },
-  'zai-429-1303': { family: 'zai', kind: 'rate_limited', scope: 'provider', retryable: true },
-  'zai-429-1308': { family: 'zai', kind: 'quota_exhausted', scope: 'provider', retryable: false, reset: { at_ms: Date.UTC(2026, 8, 8, 21, 38, 28) } },
-  'zai-429-1309': { family: 'zai', kind: 'payment_required', scope: 'provider', retryable: false },
-  'zai-429-1310': { family: 'zai', kind: 'quota_exhausted', scope: 'provider', retryable: false, reset: { at_ms: Date.UTC(2026, 6, 13, 23, 49, 8) } },
-  'zai-429-1311': { family: 'zai', kind: 'model_gone', scope: 'model', retryable: false },
-  'zai-429-1312': { family: 'zai', kind: 'overloaded', scope: 'model', retryable: true },
-  'zai-429-1313': { family: 'zai', kind: 'quota_exhausted', scope: 'provider', retryable: false },
-  'zai-anthropic-429-1113': { family: 'zai', wire: 'anthropic-messages', kind: 'payment_required', scope: 'provider', retryable: false },
+  'openrouter-429-free-per-day': { family: 'openrouter', kind: 'quota_exhausted', scope: 'free_pool', retryable: false, reset: metadataReset('openrouter-429-free-per-day'), preset: 'openrouter' },
+  'openrouter-429-free-per-day-high-balance': { family: 'openrouter', kind: 'quota_exhausted', scope: 'free_pool', retryable: false, reset: metadataReset('openrouter-429-free-per-day-high-balance'), preset: 'openrouter' },
+  'openrouter-429-free-per-min': { family: 'openrouter', kind: 'rate_limited', scope: 'provider', retryable: true, reset: { at_ms: Number(loadFixture('openrouter-429-free-per-min').headers!['x-ratelimit-reset']) }, preset: 'openrouter' },
+  'openrouter-429-upstream': { family: 'openrouter', kind: 'rate_limited', scope: 'model', retryable: true, reset: { after_s: 17 }, detail: { provider_name: 'Venice' }, preset: 'openrouter' },
+  'openrouter-429-rate-limit-exceeded': { family: 'openrouter', kind: 'rate_limited', scope: 'provider', retryable: true, reset: { at_ms: 1789560120000 }, detail: { error_type: 'rate_limit_exceeded' }, preset: 'openrouter' },
+  'openrouter-400-context-error-type': { family: 'openrouter', kind: 'context_overflow', scope: 'none', retryable: false, preset: 'openrouter' },
+  'openrouter-403-moderation': { family: 'openrouter', kind: 'bad_request', scope: 'model', retryable: false, detail: { error_type: 'content_policy_violation', provider_name: 'OpenAI' }, preset: 'openrouter' },
+  'openrouter-402-credits': { family: 'openrouter', kind: 'payment_required', scope: 'provider', retryable: false, detail: { limit_source: 'openrouter_credits' }, preset: 'openrouter' },
+  'openrouter-402-key-limit': { family: 'openrouter', kind: 'payment_required', scope: 'provider', retryable: false, detail: { limit_source: 'openrouter_key_limit' }, preset: 'openrouter' },
+  'openrouter-402-in-flight': { family: 'openrouter', kind: 'payment_required', scope: 'none', retryable: true, reset: { after_s: 3 }, detail: { limit_source: 'openrouter_in_flight_budget' }, preset: 'openrouter' },
+  'openrouter-404-no-endpoints': { family: 'openrouter', kind: 'model_gone', scope: 'model', retryable: false, preset: 'openrouter' },
+  'openrouter-404-data-policy': { family: 'openrouter', kind: 'bad_request', scope: 'model', retryable: false, preset: 'openrouter' },
+  'openrouter-200-finish-error': { family: 'openrouter', kind: 'overloaded', scope: 'model', retryable: true, detail: { provider_name: 'Chutes' }, preset: 'openrouter' },
+  'zai-429-1113': { family: 'zai', kind: 'payment_required', scope: 'provider', retryable: false, preset: 'zai-coding' },
+  'zai-429-1302': { family: 'zai', kind: 'rate_limited', scope: 'provider', retryable: true, preset: 'zai-coding' },
+  'zai-429-1303': { family: 'zai', kind: 'rate_limited', scope: 'provider', retryable: true, preset: 'zai-coding' },
+  'zai-429-1308': { family: 'zai', kind: 'quota_exhausted', scope: 'provider', retryable: false, reset: { at_ms: Date.UTC(2026, 8, 8, 21, 38, 28) }, preset: 'zai-coding' },
+  'zai-429-1309': { family: 'zai', kind: 'payment_required', scope: 'provider', retryable: false, preset: 'zai-coding' },
+  'zai-429-1310': { family: 'zai', kind: 'quota_exhausted', scope: 'provider', retryable: false, reset: { at_ms: Date.UTC(2026, 6, 13, 23, 49, 8) }, preset: 'zai-coding' },
+  'zai-429-1311': { family: 'zai', kind: 'model_gone', scope: 'model', retryable: false, preset: 'zai-coding' },
+  'zai-429-1312': { family: 'zai', kind: 'overloaded', scope: 'model', retryable: true, preset: 'zai-coding' },
+  'zai-429-1304': { family: 'zai', kind: 'quota_exhausted', scope: 'provider', retryable: false, preset: 'zai-coding' },
+  'zai-429-1305': { family: 'zai', kind: 'rate_limited', scope: 'provider', retryable: true, reset: { after_s: 7 }, preset: 'zai-coding' },
+  'zai-429-1313': { family: 'zai', kind: 'quota_exhausted', scope: 'provider', retryable: false, preset: 'zai-coding' },
+  'zai-anthropic-429-1113': { family: 'zai', wire: 'anthropic-messages', kind: 'payment_required', scope: 'provider', retryable: false, preset: 'zai-coding-anthropic' },
   'anthropic-529-overloaded': { family: 'anthropic', wire: 'anthropic-messages', kind: 'overloaded', scope: 'model', retryable: true },
   'anthropic-429-rate-limit': { family: 'anthropic', wire: 'anthropic-messages', kind: 'rate_limited', scope: 'provider', retryable: true, reset: { after_s: 23 } },
   'anthropic-401': { family: 'anthropic', wire: 'anthropic-messages', kind: 'auth', scope: 'provider', retryable: false },
   'openai-401-invalid-api-key': { family: 'openai', kind: 'auth', scope: 'provider', retryable: false },
   'openai-400-context-length': { family: 'openai', kind: 'context_overflow', scope: 'none', retryable: false },
   'opencode-429-free-usage': { family: 'opencode', kind: 'quota_exhausted', scope: 'free_pool', retryable: false },
-  'opencode-go-429-upstream': { family: 'opencode', kind: 'rate_limited', scope: 'model', retryable: true },
+  'opencode-go-429-weekly': { family: 'opencode', kind: 'quota_exhausted', scope: 'provider', retryable: false, reset: { in_ms: (5 * 24 + 10) * HOUR }, preset: 'opencode-go' },
+  'opencode-go-429-monthly': { family: 'opencode', kind: 'quota_exhausted', scope: 'provider', retryable: false, reset: { in_ms: (10 * 24 + 19) * HOUR }, preset: 'opencode-go' },
+  'opencode-go-429-upstream': { family: 'opencode', kind: 'rate_limited', scope: 'model', retryable: true, preset: 'opencode-go' },
 };
 
 describe('recorded real errors', () => {
@@ -69,9 +81,15 @@ describe('recorded real errors', () => {
     expect(Object.keys(EXPECTED).sort()).toEqual(fixtureNames());
   });
 
-  it.each(Object.entries(EXPECTED))('%s', async (name, expected) => {
+  const cases = Object.entries(EXPECTED).flatMap(([name, expected]) => [
+    [name, 'family rules', expected] as const,
+    ...(expected.preset ? [[name, `preset ${expected.preset}`, expected] as const] : []),
+  ]);
+  it.each(cases)('%s (%s)', async (name, rules, expected) => {
     provider.enqueue({ fixture: name });
-    const endpoint = testEndpoint(provider.url, { family: expected.family });
+    const errors = rules === 'family rules' ? [] : (presets.get(expected.preset!)?.errors ?? []);
+    expect(rules === 'family rules' || errors.length > 0).toBe(true);
+    const endpoint = testEndpoint(provider.url, { family: expected.family, errors });
     const before = Date.now();
     const error = await failure(adapterFor(expected.wire ?? 'openai-chat').send(endpoint, chat));
     const after = Date.now();
@@ -82,7 +100,10 @@ describe('recorded real errors', () => {
     if (expected.detail) expect(error.detail).toMatchObject(expected.detail);
     if (!expected.reset) expect(error.reset_at_ms).toBeUndefined();
     else if ('at_ms' in expected.reset) expect(error.reset_at_ms).toBe(expected.reset.at_ms);
-    else {
+    else if ('in_ms' in expected.reset) {
+      expect(error.reset_at_ms).toBeGreaterThanOrEqual(before + expected.reset.in_ms);
+      expect(error.reset_at_ms).toBeLessThanOrEqual(after + expected.reset.in_ms);
+    } else {
       expect(error.retry_after_s).toBe(expected.reset.after_s);
       expect(error.reset_at_ms).toBeGreaterThanOrEqual(before + expected.reset.after_s * 1000);
       expect(error.reset_at_ms).toBeLessThanOrEqual(after + expected.reset.after_s * 1000);
@@ -106,6 +127,25 @@ describe('reset times and Retry-After', () => {
     expect(beijingResetTime('Usage limit reached for 5 hour. Your limit will reset at 2026-09-09 05:38:28')).toBe(Date.UTC(2026, 8, 8, 21, 38, 28));
     expect(beijingResetTime('Your limit will reset at 2026-01-01 07:59:59')).toBe(Date.UTC(2025, 11, 31, 23, 59, 59));
     expect(beijingResetTime('no time here')).toBeUndefined();
+  });
+
+  it('reads OpenCode Go\'s "It will reset in …" as a duration from now', () => {
+    expect(resetInMs('5 hour usage limit reached. It will reset in 3 hours 12 minutes.')).toBe(3 * 3_600_000 + 12 * 60_000);
+    expect(resetInMs('weekly usage limit reached. It will reset in 5 days 10 hours. To continue …')).toBe((5 * 24 + 10) * 3_600_000);
+    expect(resetInMs('It will reset in 1 day')).toBe(86_400_000);
+    expect(resetInMs('It will reset in 45 min')).toBe(45 * 60_000);
+    expect(resetInMs('It will reset soon')).toBeUndefined();
+    expect(resetInMs('reset at 2026-09-09 05:38:28')).toBeUndefined();
+  });
+
+  it("reads OpenRouter's error_type only as its own key: an unknown or prototype name falls to the status", () => {
+    const typed = (error_type: string, status = 400) => mapHttpError(testEndpoint('http://127.0.0.1:9', { family: 'openrouter' }), status, {}, JSON.stringify({ error: { code: status, message: 'x', metadata: { error_type } } }), now);
+    expect(typed('timeout', 524).kind).toBe('timeout');
+    expect(typed('unmapped', 502).kind).toBe('overloaded');
+    for (const name of ['constructor', '__proto__', 'toString']) expect(typed(name).kind).toBe('bad_request');
+    expect(mapHttpError(endpoint, 400, {}, JSON.stringify({ error: { code: 'constructor', type: 'hasOwnProperty', message: 'x' } }), now).kind).toBe('bad_request');
+    // a 402 keeps its limit_source reading whatever the type says
+    expect(typed('rate_limit_exceeded', 402).kind).toBe('payment_required');
   });
 
   it('prefers retry-after-ms, then retry-after in seconds, then an HTTP date', () => {

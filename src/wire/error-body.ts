@@ -7,6 +7,8 @@ export interface ErrorFacts {
   /** error.code, or else error.type, as a string */
   code?: string;
   type?: string;
+  /** OpenRouter's typed error (error.error_type or error.metadata.error_type), see openrouter-error-types.ts */
+  error_type?: string;
   message: string;
   /** OpenRouter's metadata: raw, provider_name, headers, limit_source, … */
   metadata: Record<string, unknown>;
@@ -16,11 +18,13 @@ export function errorFacts(body: unknown): ErrorFacts | undefined {
   if (!isObject(body)) return undefined;
   const inner = body.error;
   if (isObject(inner)) {
+    const metadata = isObject(inner.metadata) ? inner.metadata : {};
     return {
       code: stringOf(inner.code) ?? stringOf(inner.type),
       type: stringOf(inner.type),
+      error_type: stringOf(inner.error_type) ?? stringOf(metadata.error_type),
       message: stringOf(inner.message) ?? '',
-      metadata: isObject(inner.metadata) ? inner.metadata : {},
+      metadata,
     };
   }
   if (typeof inner === 'string') return { message: inner, metadata: {} };

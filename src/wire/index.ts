@@ -20,5 +20,5 @@ export { DEFAULT_TIMEOUTS, post, get, closeConnections, type HttpResponse, type 
 export { mapHttpError, mapBodyError, badResponse } from './map-error.js';
 export { mapTransportError } from './transport-error.js';
 export { FAMILY_ERROR_RULES } from './family-error-rules.js';
-export { beijingResetTime, nextUtcMidnight, retryAfterSeconds, resetAt } from './reset-time.js';
+export { beijingResetTime, nextUtcMidnight, resetInMs, retryAfterSeconds, resetAt } from './reset-time.js';
 export { requestHeaders } from './request-headers.js';

@@ -1,6 +1,6 @@
 // When may we try again? Retry-After headers (ms first, as the OpenAI and Anthropic SDKs do),
 // X-RateLimit-Reset (epoch ms, in a header or inside OpenRouter's error.metadata.headers),
-// Z.AI's "reset at <Beijing time>" inside the message, or the next UTC midnight.
+// Z.AI's "reset at <Beijing time>" inside the message, OpenCode Go's "reset in 5 days 10 hours", or the next UTC midnight.
 import type { ResetSource } from '../types.js';
 import { isObject } from './error-body.js';
 
@@ -44,6 +44,10 @@ export function resetAt(source: ResetSource, inputs: ResetInputs): number | unde
     }
     case 'message-beijing-time':
       return beijingResetTime(inputs.message);
+    case 'message-reset-in': {
+      const ms = resetInMs(inputs.message);
+      return ms === undefined ? undefined : inputs.now_ms + ms;
+    }
     case 'next-utc-midnight':
       return nextUtcMidnight(inputs.now_ms);
   }
@@ -55,6 +59,23 @@ export function beijingResetTime(message: string): number | undefined {
   if (!match) return undefined;
   const [year, month, day, hour, minute, second] = match.slice(1).map(Number);
   return Date.UTC(year, month - 1, day, hour - 8, minute, second);
+}
+
+const RESET_IN_UNITS: Record<string, number> = { day: 86_400_000, hour: 3_600_000, minute: 60_000, second: 1000 };
+
+/**
+ * OpenCode Go: "weekly usage limit reached. It will reset in 5 days 10 hours." (anomalyco/opencode#49170),
+ * "Monthly usage limit reached. It will reset in 10 days 19 hours." (#42686). A duration from now, whole units only.
+ */
+export function resetInMs(message: string): number | undefined {
+  const match = /reset in ((?:\d+\s*(?:days?|hours?|minutes?|mins?|seconds?|secs?)[\s,and]*)+)/i.exec(message);
+  if (!match) return undefined;
+  let total = 0;
+  for (const part of match[1].matchAll(/(\d+)\s*(day|hour|min|sec)/gi)) {
+    const unit = part[2].toLowerCase();
+    total += Number(part[1]) * RESET_IN_UNITS[unit === 'min' ? 'minute' : unit === 'sec' ? 'second' : unit];
+  }
+  return total > 0 ? total : undefined;
 }
 
 export function nextUtcMidnight(nowMs: number): number {

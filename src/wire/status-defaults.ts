@@ -1,7 +1,8 @@
 // What an error means when no preset or family rule said: first the body's error type (Anthropic's
-// overloaded_error, OpenAI's context_length_exceeded, …), then the HTTP status.
+// overloaded_error, OpenAI's context_length_exceeded, …), then OpenRouter's error_type, then the HTTP status.
 import type { Decision } from './map-error.js';
 import type { ErrorFacts } from './error-body.js';
+import { OPENROUTER_ERROR_TYPES } from './openrouter-error-types.js';
 
 const BY_TYPE: Record<string, Decision> = {
   overloaded_error: { kind: 'overloaded', scope: 'model', reset: 'retry-after' },
@@ -24,8 +25,11 @@ const OPENROUTER_402_HINTS: Record<string, string> = {
 };
 
 export function statusDefault(status: number, facts: ErrorFacts, message: string, model?: string): Decision {
-  const byType = BY_TYPE[facts.code ?? ''] ?? BY_TYPE[facts.type ?? ''];
+  // own keys only: a body saying "constructor" must not pick up Object.prototype
+  const byType = ownValue(BY_TYPE, facts.code) ?? ownValue(BY_TYPE, facts.type);
   if (byType) return byType;
+  const typed = status === 402 ? undefined : ownValue(OPENROUTER_ERROR_TYPES, facts.error_type);
+  if (typed) return typed;
   if (status === 401 || status === 403) return { kind: 'auth', scope: 'provider', hint: 'check the API key set for this provider' };
   if (status === 402) return paymentRequired(facts);
   if (status === 404) {
@@ -37,6 +41,10 @@ export function statusDefault(status: number, facts: ErrorFacts, message: string
   if (status === 429) return { kind: 'rate_limited', scope: 'provider', reset: 'retry-after' };
   if (status >= 500) return { kind: 'overloaded', scope: 'model', reset: 'retry-after' };
   return { kind: 'bad_request', scope: 'none' };
+}
+
+function ownValue(table: Readonly<Record<string, Decision>>, key: string | undefined): Decision | undefined {
+  return key !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
 function paymentRequired(facts: ErrorFacts): Decision {
