@@ -18,7 +18,8 @@ const OPENROUTER: ErrorRule[] = [
   { status: 429, message: 'free-models-per-min', kind: 'rate_limited', scope: 'provider', retryable: true, reset: 'x-ratelimit-reset' },
   // an upstream provider's own limit: another free model may well work
   { status: 429, message: 'Provider returned error', kind: 'rate_limited', scope: 'model', retryable: true, reset: 'retry-after' },
-  // any other 429 is OpenRouter's own: its X-RateLimit-Reset is epoch ms (https://openrouter.ai/docs/api-reference/limits)
+  // any other 429 is OpenRouter's own, with X-RateLimit-* headers (https://openrouter.ai/docs/api-reference/limits);
+  // X-RateLimit-Reset is epoch ms in every recorded body (test/fixtures/errors/openrouter-429-*)
   { status: 429, kind: 'rate_limited', scope: 'provider', retryable: true, reset: 'x-ratelimit-reset' },
   {
     status: 404,
