@@ -38,10 +38,11 @@ routes:
 `;
 }
 
-function oldestReservation(): number {
+/** when the first and the last request of the window were sent, as the ledger counts them */
+function sentTimes(): { oldest: number; newest: number } {
   const db = new Database(path.join(workspace.state, 'ledger.db'), { readonly: true });
   try {
-    return (db.prepare('SELECT MIN(started_ms) AS oldest FROM attempts WHERE weight > 0').get() as { oldest: number }).oldest;
+    return db.prepare('SELECT MIN(started_ms) AS oldest, MAX(started_ms) AS newest FROM attempts WHERE weight > 0').get() as { oldest: number; newest: number };
   } finally {
     db.close();
   }
@@ -59,7 +60,7 @@ describe('a burst at the edge of a per-minute window', () => {
     provider.setLatency(300);
     const first = await Promise.all(Array.from({ length: LIMIT }, (_, index) => greet(`first${index}`)));
     expect(first.map((result) => result.code)).toEqual(Array(LIMIT).fill(0));
-    const oldest = oldestReservation();
+    const { oldest, newest } = sentTimes();
 
     // the queue waits for the same unblock time the guard reports: 60 s after the oldest request, plus 1 s
     const deferred = await workspace.run(['run', 'skill', 'greet', '-i', 'name=later', '--defer']);
@@ -77,7 +78,8 @@ describe('a burst at the edge of a per-minute window', () => {
     const statuses: string[] = [];
     try {
       await sleep(oldest + 59_500 - Date.now());
-      while (Date.now() < oldest + 62_500) {
+      // until the last of the window's requests has left it, margin included, and a little more
+      while (Date.now() < newest + 62_500) {
         const result = await runSkill({ config, ledger, skill, given: { name: 'edge' }, env: workspace.env, progress: silentProgress });
         statuses.push(result.status);
         await sleep(20);

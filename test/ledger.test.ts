@@ -74,6 +74,19 @@ describe('usage windows', () => {
     expect(ledger.usage(withMargin, at('15:00:01')).providers.p.windows[0].requests).toBe(0);
   });
 
+  it('counts a window from when the request was sent, never earlier than its reservation', () => {
+    const withMargin = [{ name: 'p', windows: [], margin_ms: 1_000 }];
+    const slow = attempt(at('10:00:00'));
+    ledger.markSent(slow, at('10:00:00') + 800);
+    ledger.markSent(slow, at('10:00:00') + 100); // never moves back
+    expect(ledger.usage(withMargin, at('10:00:30')).providers.p.minute_oldest_ms).toBe(at('10:00:00') + 800);
+    expect(ledger.usage(withMargin, at('10:01:01') + 500).providers.p.minute).toBe(1);
+    expect(ledger.usage(withMargin, at('10:01:01') + 800).providers.p.minute).toBe(0);
+    ledger.finishAttempt(slow, { status: 'ok', duration_ms: 5, now_ms: at('10:00:02') });
+    ledger.markSent(slow, at('10:00:05')); // a finished attempt keeps its time
+    expect(ledger.usage(withMargin, at('10:00:30')).providers.p.minute_oldest_ms).toBe(at('10:00:00') + 800);
+  });
+
   it('a released attempt (never sent) weighs nothing and is nobody\'s oldest request', () => {
     const unsent = attempt(at('10:00:00'), { list_usd_reserved: 0.5 });
     attempt(at('10:00:20'));

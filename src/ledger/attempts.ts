@@ -148,6 +148,15 @@ export function reserve<T>(db: Db, input: ReserveInput, providers: ProviderWindo
   });
 }
 
+/**
+ * The request is about to go out. Windows count it from now rather than from its reservation: the provider counts
+ * it when it arrives, and between the two a process may load its HTTP client or wait for a busy CPU. Only ever
+ * later, so a request counts at least as long as it would have; started_utc keeps the reservation time.
+ */
+export function markSent(db: Db, id: string, now_ms: number): void {
+  db.statement(`UPDATE attempts SET started_ms = MAX(started_ms, ?) WHERE id = ? AND status = 'reserved'`).run(now_ms, id);
+}
+
 export function finishAttempt(db: Db, id: string, result: AttemptResult): void {
   db.statement(
     `UPDATE attempts SET status = ?, error_kind = ?, error_message = ?, http_status = ?, input_tokens = ?, output_tokens = ?,

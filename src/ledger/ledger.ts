@@ -88,6 +88,9 @@ export class Ledger {
   reserve<T>(input: attempts.ReserveInput, providers: attempts.ProviderWindows[], admit: (snapshot: UsageSnapshot) => T | null) {
     return attempts.reserve(this.db, input, providers, admit);
   }
+  markSent(id: string, now_ms: number): void {
+    attempts.markSent(this.db, id, now_ms);
+  }
   finishAttempt(id: string, result: attempts.AttemptResult): void {
     attempts.finishAttempt(this.db, id, result);
   }

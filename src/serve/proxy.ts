@@ -98,6 +98,7 @@ export async function proxy(context: ServeContext, call: ProxyCall): Promise<voi
         break;
       }
       sent++;
+      ledger.markSent(reservation.attempt_id, context.clock());
       const outcome = await attempt(call, upstream, endpoint, model.id, estimatedInputTokens);
       const finishedAt = context.clock();
       if (outcome.ok) {
