@@ -1,7 +1,7 @@
 // The SQLite file and a cache of prepared statements (prepare once per process, run many times).
-import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { ensurePrivateFolder, tightenFile } from './home.js';
 import { foreignTables, migrate } from './migrations.js';
 import { foreignLedger, ledgerFileProblem } from './ledger-file-problem.js';
 import { guardDisk, isDiskFault, ledgerWriteError } from './disk-fault.js';
@@ -13,12 +13,15 @@ export class Db {
   constructor(readonly file: string) {
     let sqlite: Database.Database | undefined;
     try {
-      fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      ensurePrivateFolder(path.dirname(file));
       sqlite = new Database(file);
       sqlite.pragma('busy_timeout = 5000');
       const foreign = foreignTables(sqlite);
       if (foreign) throw foreignLedger(file, foreign);
+      // before the WAL exists: SQLite gives the -wal and -shm files the main file's mode, so all three are 0600
+      tightenFile(file);
       sqlite.pragma('journal_mode = WAL');
+      for (const companion of [`${file}-wal`, `${file}-shm`]) tightenFile(companion);
       sqlite.pragma('synchronous = NORMAL');
       sqlite.pragma('foreign_keys = ON');
       migrate(sqlite);
