@@ -4,6 +4,8 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { reportError } from './handle.js';
 import { printJsonError } from './json-error.js';
+import { redactWrites } from './redact-stdio.js';
+import { rememberEnvironmentSecrets } from '../redact.js';
 import type { GlobalOptions } from './context.js';
 
 const require = createRequire(import.meta.url);
@@ -102,6 +104,11 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw error;
 });
+
+// before anything can print: every line portai writes is redacted (src/redact.ts)
+rememberEnvironmentSecrets(process.env);
+redactWrites(process.stdout);
+redactWrites(process.stderr);
 
 async function main(argv: string[]): Promise<void> {
   const program = build();

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BadInputError } from '../errors.js';
+import { rememberSecrets, secretsOfConfig } from '../redact.js';
 import { parseYaml } from '../load-yaml.js';
 import type { Config } from '../types.js';
 import { builtInDefault } from './built-in-default.js';
@@ -13,6 +14,13 @@ import { resolveConfig } from './resolve-config.js';
 import { configValidator } from './schemas.js';
 
 export function loadConfig(options: FindConfigOptions): Config {
+  const config = loadResolved(options);
+  // every key the config names is redacted from every writer, not only the key of the provider that answers
+  rememberSecrets(secretsOfConfig(config, options.env));
+  return config;
+}
+
+function loadResolved(options: FindConfigOptions): Config {
   const presets = presetShelf([shippedPresetsDir(), userPresetsDir(homeOf(options.env))]);
   const file = findConfigFile(options);
   if (file === null) return builtInDefault(options.env, options.cwd, presets);

@@ -1,14 +1,24 @@
 // The SQLite file and a cache of prepared statements (prepare once per process, run many times).
+// Every value bound to a statement passes the redactor first: redacting at this boundary means no writer
+// (attempt errors, run errors, health reasons, job reasons, outputs, plans) can put a key in the file.
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { redact } from '../redact.js';
 import { ensurePrivateFolder, tightenFile } from './home.js';
 import { foreignTables, migrate } from './migrations.js';
 import { foreignLedger, ledgerFileProblem } from './ledger-file-problem.js';
 import { guardDisk, isDiskFault, ledgerWriteError } from './disk-fault.js';
 
+/** A prepared statement whose bound strings are redacted; the subset of better-sqlite3's the ledger uses. */
+export interface Statement {
+  run(...parameters: unknown[]): Database.RunResult;
+  get(...parameters: unknown[]): unknown;
+  all(...parameters: unknown[]): unknown[];
+}
+
 export class Db {
   readonly sqlite: Database.Database;
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements = new Map<string, Statement>();
 
   constructor(readonly file: string) {
     let sqlite: Database.Database | undefined;
@@ -34,11 +44,17 @@ export class Db {
     this.sqlite = sqlite;
   }
 
-  /** Prepared once; running it maps a full disk or an I/O error to one clear error (disk-fault.ts). */
-  statement(sql: string): Database.Statement {
+  /** Prepared once; its bound strings are redacted, and running it maps a full disk or an I/O error to one clear error (disk-fault.ts). */
+  statement(sql: string): Statement {
     let statement = this.statements.get(sql);
     if (!statement) {
-      statement = guarded(this.sqlite.prepare(sql), this.file);
+      const prepared = this.sqlite.prepare(sql);
+      const file = this.file;
+      statement = {
+        run: (...parameters) => guardDisk(file, () => prepared.run(...redactParameters(parameters))),
+        get: (...parameters) => guardDisk(file, () => prepared.get(...redactParameters(parameters))),
+        all: (...parameters) => guardDisk(file, () => prepared.all(...redactParameters(parameters))),
+      };
       this.statements.set(sql, statement);
     }
     return statement;
@@ -54,16 +70,15 @@ export class Db {
   }
 }
 
-const RUNNING = new Set(['run', 'get', 'all', 'iterate']);
-
-function guarded(statement: Database.Statement, file: string): Database.Statement {
-  return new Proxy(statement, {
-    get(target, property) {
-      const value = Reflect.get(target, property, target);
-      if (typeof value !== 'function') return value;
-      if (RUNNING.has(property as string)) return (...args: unknown[]) => guardDisk(file, () => value.apply(target, args));
-      return value.bind(target);
-    },
+/** Positional strings, and the string values of a named-parameter object. */
+function redactParameters(parameters: unknown[]): unknown[] {
+  return parameters.map((parameter) => {
+    if (typeof parameter === 'string') return redact(parameter);
+    if (Array.isArray(parameter)) return redactParameters(parameter);
+    if (parameter && typeof parameter === 'object' && !Buffer.isBuffer(parameter)) {
+      return Object.fromEntries(Object.entries(parameter).map(([name, value]) => [name, typeof value === 'string' ? redact(value) : value]));
+    }
+    return parameter;
   });
 }
 

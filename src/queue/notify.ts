@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { request } from 'undici';
 import type { NotifySpec } from '../types.js';
+import { redact } from '../redact.js';
 
 export interface NotifyPayload {
   event: 'done' | 'failed' | 'deadline';
@@ -19,7 +20,7 @@ export function notifyKey(payload: Pick<NotifyPayload, 'run_id' | 'event'>): str
 /** Never throws: a broken notifier is reported, the run's result stays in the ledger. */
 export async function notify(spec: NotifySpec | undefined, payload: NotifyPayload): Promise<string | null> {
   if (!spec) return null;
-  const body = JSON.stringify(payload);
+  const body = redact(JSON.stringify(payload));
   try {
     if (spec.webhook) {
       // stable per run and event: a webhook sent again after a crash carries the key of the first copy

@@ -2,6 +2,7 @@
 // each output is visible to later steps as steps.<id>. A resumed run reuses the outputs it already has.
 import type { Config, LlmStep, Plan, Rejection, Skill, Step, StepTraits } from '../types.js';
 import { BadInputError, BlockedError, PortaiError } from '../errors.js';
+import { rememberSecrets } from '../redact.js';
 import type { Ledger } from '../ledger/index.js';
 import { blockedSummary } from '../router/index.js';
 import { buildMessages, renderTemplate } from '../skills/index.js';
@@ -81,6 +82,7 @@ async function runSteps(options: RunSkillOptions, opened: (runId: string) => voi
   const { inputs, time } = prepared;
   const privacy = skill.privacy ?? config.defaults.privacy;
   const env = Object.fromEntries(skill.env.map((name) => [name, options.env[name] ?? '']));
+  rememberSecrets(Object.values(env)); // a skill's env: secrets never reach output, the ledger or a log
 
   const runId = options.dryRun ? 'dry-run' : existing?.id ?? createRunRecord(ledger, skill, prepared, 'running', config);
   if (!options.dryRun) opened(runId);

@@ -1,6 +1,7 @@
 // Reading requests and writing JSON, errors and server-sent events on node:http. No CORS headers, ever:
 // browsers must not be able to read anything this server says.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { redact } from '../redact.js';
 import { ClientError, errorBody, type ClientFormat } from './client-error.js';
 
 /** Larger than any real prompt with tool results, small enough that a runaway client cannot exhaust memory. */
@@ -46,7 +47,9 @@ export function sendError(response: ServerResponse, format: ClientFormat, error:
   }
   const headers: Record<string, string> = {};
   if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
-  sendJson(response, error.status, errorBody(format, error), headers);
+  // an upstream's error text may echo a key (another provider's too): the client never sees one
+  const safe = new ClientError(error.status, error.type, redact(error.message), error.retryAfterSeconds);
+  sendJson(response, error.status, errorBody(format, safe), headers);
 }
 
 export function startEventStream(response: ServerResponse): void {
@@ -61,7 +64,8 @@ export function writeOpenAIData(response: ServerResponse, data: string): void {
   response.write(`data: ${data}\n\n`);
 }
 
-export function writeStreamError(response: ServerResponse, format: ClientFormat, type: ClientError['type'], message: string): void {
+export function writeStreamError(response: ServerResponse, format: ClientFormat, type: ClientError['type'], text: string): void {
+  const message = redact(text);
   if (format === 'anthropic') writeAnthropicEvent(response, { type: 'error', error: { type, message } } as { type: string });
   else writeOpenAIData(response, JSON.stringify({ error: { message, type, code: type } }));
 }

@@ -3,6 +3,7 @@
 // own words, never containing our key.
 import type { Endpoint, ErrorKind, ErrorRule, ErrorScope, ResetSource } from '../types.js';
 import { ProviderError, type ProviderErrorInit } from '../errors.js';
+import { redact as redactSecrets } from '../redact.js';
 import { errorFacts, excerpt, isObject, looksLikeHtml, type ErrorFacts } from './error-body.js';
 import { FAMILY_ERROR_RULES } from './family-error-rules.js';
 import { resetAt, retryAfterSeconds, type ResetInputs } from './reset-time.js';
@@ -113,10 +114,9 @@ function shorten(text: string, limit = 400): string {
   return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
 }
 
-/** Providers sometimes echo what they were sent; our key must never reach a message. */
+/** Providers sometimes echo what they were sent: no key (this endpoint's, or any other known one) reaches a message. */
 export function redact(text: string, endpoint: Endpoint): string {
-  const key = endpoint.api_key;
-  return key && key.length >= 4 ? text.split(key).join('[redacted key]') : text;
+  return redactSecrets(text, endpoint.api_key);
 }
 
 export function originOf(endpoint: Endpoint): string {
