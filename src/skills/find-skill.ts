@@ -4,14 +4,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BadInputError, PortaiError } from '../errors.js';
 import { loadSkill } from './load-skill.js';
+import { checkSkillName } from './skill-ref.js';
 
 const EXTENSIONS = ['.yaml', '.yml'];
 
 export function findSkillFile(name: string, dirs: string[]): string {
+  checkSkillName(name);
   const looked: string[] = [];
   for (const dir of dirs) {
     for (const extension of EXTENSIONS) {
-      const file = path.join(dir, `${name}${extension}`);
+      const file = skillPath(dir, name, extension);
       looked.push(file);
       if (isFile(file)) return file;
     }
@@ -20,6 +22,14 @@ export function findSkillFile(name: string, dirs: string[]): string {
   throw new BadInputError(`no skill named '${name}' (looked for ${looked.join(', ')})`, {
     hint: available.length > 0 ? `skills available: ${available.join(', ')}` : `no skill files in ${dirs.join(', ') || '(no folders configured)'}; add one, or set skills: in portai.yaml`,
   });
+}
+
+/** `<dir>/<name><extension>`, refused unless it stays directly inside the folder (the name pattern already ensures it). */
+export function skillPath(dir: string, name: string, extension: string): string {
+  const folder = path.resolve(dir);
+  const file = path.resolve(folder, `${name}${extension}`);
+  if (path.dirname(file) !== folder) throw new BadInputError(`'${name}' does not name a file inside ${dir}`, { hint: 'give a skill name, not a path' });
+  return file;
 }
 
 /** Every skill file of the folders, in folder order; a name found twice is listed once (the first wins). */

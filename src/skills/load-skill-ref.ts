@@ -4,9 +4,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BadInputError } from '../errors.js';
 import type { Skill } from '../types.js';
-import { findSkillFile } from './find-skill.js';
+import { findSkillFile, skillPath } from './find-skill.js';
 import { cleanCommitOf, fileAtCommit, repositoryRoot, resolveRevision } from './git.js';
 import { loadSkill } from './load-skill.js';
+import { checkRevision, checkSkillName } from './skill-ref.js';
 
 export function loadSkillRef(ref: string, dirs: string[]): Skill {
   const at = ref.indexOf('@');
@@ -17,6 +18,8 @@ export function loadSkillRef(ref: string, dirs: string[]): Skill {
   const name = ref.slice(0, at);
   const rev = ref.slice(at + 1);
   if (!name || !rev) throw new BadInputError(`'${ref}' is not a skill reference`, { hint: 'write <name> or <name>@<git revision>, e.g. hello@HEAD~1' });
+  checkSkillName(name, ref);
+  checkRevision(rev, ref);
   return loadAtRevision(name, rev, dirs);
 }
 
@@ -47,6 +50,6 @@ function workingFileOrCandidates(name: string, dirs: string[]): string[] {
   } catch (error) {
     const existing = dirs.filter((dir) => fs.existsSync(dir));
     if (existing.length === 0) throw error;
-    return existing.flatMap((dir) => ['.yaml', '.yml'].map((extension) => path.resolve(dir, `${name}${extension}`)));
+    return existing.flatMap((dir) => ['.yaml', '.yml'].map((extension) => skillPath(dir, name, extension)));
   }
 }
