@@ -3,8 +3,11 @@
 import fs from 'node:fs';
 import { BadInputError } from '../errors.js';
 
+/** No prototype: `-i __proto__=x` becomes an ordinary (unknown, refused) key instead of vanishing into Object.prototype. */
+const emptyInputs = (): Record<string, unknown> => Object.create(null) as Record<string, unknown>;
+
 export function parseInputArgs(pairs: string[] = [], inputJson?: string, readStdin?: () => string): Record<string, unknown> {
-  const given: Record<string, unknown> = inputJson === undefined ? {} : parseInputJson(inputJson, readStdin);
+  const given: Record<string, unknown> = Object.assign(emptyInputs(), inputJson === undefined ? {} : parseInputJson(inputJson, readStdin));
   // -i comes after the JSON so a single value can be overridden on the command line
   for (const pair of pairs) {
     const equals = pair.indexOf('=');

@@ -20,6 +20,13 @@ interface Compiled {
   render: TemplateDelegate;
 }
 
+/**
+ * Handlebars' defaults since 4.6, stated so they stay: a template never resolves a property that is not the
+ * value's own (constructor, __proto__, toString…). The static check refuses such names before a run starts;
+ * this is the second wall for names that arrive at run time (a lookup key from an input).
+ */
+const RUNTIME_OPTIONS = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false } as const;
+
 const cache = new Map<string, Compiled>();
 
 export interface RenderPlace {
@@ -35,7 +42,7 @@ export function parseTemplate(template: string, where: RenderPlace): hbs.AST.Pro
 export function renderTemplate(template: string, context: object, where: RenderPlace): string {
   const { ast, render } = compiled(template, where);
   try {
-    return render(context);
+    return render(context, RUNTIME_OPTIONS);
   } catch (error) {
     throw renderError(error, ast, context, where);
   }

@@ -6,6 +6,7 @@ import { BadInputError } from '../errors.js';
 import type { JsonSchema, Skill } from '../types.js';
 import { renderTemplate } from './render.js';
 import { stdinTarget } from './stdin-input.js';
+import { isUnsafeName } from './unsafe-names.js';
 import type { RunTime } from './run-time.js';
 
 const validators = new Map<string, ValidateFunction>();
@@ -14,7 +15,8 @@ export function resolveInputs(skill: Skill, given: object, time: RunTime): Recor
   const known = Object.keys(skill.inputs);
   const resolved: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(given)) {
-    if (!(name in skill.inputs)) {
+    // own names only: `constructor` or `__proto__` is "in" every object, and is never an input
+    if (isUnsafeName(name) || !Object.hasOwn(skill.inputs, name)) {
       throw new BadInputError(`unknown input '${name}' for skill ${skill.name}`, {
         place: { file: skill.file, field: 'inputs' },
         hint: known.length > 0 ? `known inputs: ${known.join(', ')}` : 'this skill takes no inputs',

@@ -5,6 +5,7 @@ import { compileSchema } from '../schema-validators.js';
 import { fieldName } from '../load-yaml.js';
 import type { PlaceOf } from './static-check.js';
 import { ACTIONS, LLM_ONLY_FIELDS, type RawSkill } from './raw-skill.js';
+import { isUnsafeName } from './unsafe-names.js';
 
 const RESERVED_INPUTS = new Set(['now', 'today', 'env', 'steps']);
 
@@ -15,6 +16,7 @@ export function semanticChecks(file: string, raw: RawSkill, placeOf: PlaceOf): v
 
   for (const name of Object.keys(raw.inputs ?? {})) {
     if (RESERVED_INPUTS.has(name)) fail(['inputs', name], `input '${name}' hides the built-in '${name}'`, 'rename the input');
+    if (isUnsafeName(name)) fail(['inputs', name], `input '${name}' is a name every JavaScript object has, not data`, 'rename the input');
   }
   const fromStdin = Object.entries(raw.inputs ?? {}).filter(([, property]) => property.stdin === true);
   if (fromStdin.length > 1) fail(['inputs', fromStdin[1][0], 'stdin'], `inputs '${fromStdin[0][0]}' and '${fromStdin[1][0]}' both say stdin: true`, 'standard input can fill one input: keep stdin: true on one of them');
@@ -24,6 +26,7 @@ export function semanticChecks(file: string, raw: RawSkill, placeOf: PlaceOf): v
 
   const seen = new Map<string, number>();
   for (const [index, step] of raw.steps.entries()) {
+    if (isUnsafeName(step.id)) fail(['steps', index, 'id'], `step id '${step.id}' is a name every JavaScript object has, not data`, 'rename the step');
     const first = seen.get(step.id);
     if (first !== undefined) {
       const firstLine = placeOf(['steps', first, 'id']).line;

@@ -6,6 +6,7 @@ import { fieldName, parseYaml } from '../load-yaml.js';
 import type { Skill } from '../types.js';
 import { HELPER_NAMES } from './helpers.js';
 import { parseTemplate } from './render.js';
+import { isUnsafeName } from './unsafe-names.js';
 
 type FieldPath = Array<string | number>;
 export type PlaceOf = (path: FieldPath) => { line?: number; column?: number };
@@ -107,6 +108,7 @@ function visitCall(node: hbs.AST.BlockStatement, depth: number, scope: Scope, fa
   if (!isHelper && (params.length > 0 || pairs.length > 0)) {
     fail(`unknown helper '${head.original}'`, `use one of the helpers: ${[...HELPER_NAMES].join(', ')}`, node.loc.start.line);
   }
+  if (simpleName === 'lookup') for (const param of params) checkLookupKey(param, fail);
   if (!isHelper) visitNode(head as unknown as Node, depth, scope, fail);
   for (const param of params) visitNode(param as unknown as Node, depth, scope, fail);
   for (const pair of pairs) visitNode(pair.value as unknown as Node, depth, scope, fail);
@@ -119,6 +121,9 @@ function visitCall(node: hbs.AST.BlockStatement, depth: number, scope: Scope, fa
 
 function checkPath(path: hbs.AST.PathExpression, depth: number, scope: Scope, fail: Fail): void {
   const line = path.loc.start.line;
+  // before any scope rule, for every path (relative ones inside #each and @root ones too)
+  const unsafe = path.parts.find(isUnsafeName);
+  if (unsafe !== undefined) fail(`template variable '${path.original}' reaches '${unsafe}', which every JavaScript object has: it is not data`, UNSAFE_HINT, line);
   if (path.data) {
     if (path.parts[0] === 'root') checkRootName(path.parts.slice(1), path.original, scope, fail, line);
     return; // @index, @key, @first, @last
@@ -154,6 +159,16 @@ function checkRootName(parts: string[], original: string, scope: Scope, fail: Fa
   }
   const known = [...scope.inputs, 'now', 'today', ...(scope.env ? [...scope.env].map((variable) => `env.${variable}`) : []), ...(scope.earlier ?? []).map((id) => `steps.${id}`)];
   fail(`unknown template variable '${original}'`, `declare it under inputs:, or use one of: ${known.join(', ')}`, line);
+}
+
+const UNSAFE_HINT = 'templates read only inputs, now, today, env.NAME and steps.<id> values; remove this part of the path';
+
+/** `{{lookup x "constructor"}}` names the property in a literal, where no path check sees it. */
+function checkLookupKey(param: hbs.AST.Expression, fail: Fail): void {
+  const literal = param as hbs.AST.StringLiteral;
+  if ((literal.type === 'StringLiteral' || literal.type === 'NumberLiteral') && isUnsafeName(String(literal.value))) {
+    fail(`lookup of '${literal.value}', which every JavaScript object has: it is not data`, UNSAFE_HINT, literal.loc.start.line);
+  }
 }
 
 function listOr(items: string[]): string {
