@@ -10,17 +10,18 @@ export const REDACTED = '[redacted]';
 
 /** Shorter values are not real keys, and replacing them everywhere would mangle ordinary text. */
 const MIN_SECRET_LENGTH = 8;
-/** Guessed from a variable's name only (see secretsInEnvironment): demand a key-like length. */
-const MIN_GUESSED_LENGTH = 16;
 
+// Each shape must start a token (no letter, digit, '_', '-' before it), so a random id or another token that
+// merely contains `-sk-` is left alone.
 const KEY_FORMATS: readonly RegExp[] = [
-  // one prefix family: OpenRouter `sk-or-v1-<64 hex>` (https://github.com/salvacybersec/keyhunter providers/openrouter.yaml),
-  // Anthropic `sk-ant-api03-…` (https://huggingface.co/spaces/issaocean/openai_api_key_status app.py),
-  // OpenAI `sk-proj-…` / `sk-…` and OpenCode's `sk-…`
-  /\bsk-[A-Za-z0-9_-]{16,}/g,
+  // one prefix family: OpenRouter `sk-or-v1-<64 hex>`
+  // (https://gitea.taygun.net.tr/salvacybersec/keyhunter/src/commit/850c3ff8e98020703cff1356786e0277a7a51138/providers/openrouter.yaml),
+  // Anthropic `sk-ant-api03-…` (https://huggingface.co/spaces/issaocean/openai_api_key_status/commit/17ed057944cbd51280c486729d1b20f11b92e9f5),
+  // OpenAI `sk-proj-…` / `sk-…`. Keys of other shapes (OpenCode's, say) are caught by value, as configured keys.
+  /(?<![\w-])sk-[\w-]{16,}/g,
   // Z.AI / Zhipu: `<32 hex id>.<16-char secret>`, e.g. 5371d5ed2fa84618852eee0459455c57.dgquQksHDfyLekKX
-  // (https://github.com/Amaran27/micro micro/ZHIPUAI_AUTHENTICATION_FIX.md)
-  /\b[0-9a-fA-F]{32}\.[A-Za-z0-9_-]{16,}/g,
+  // (https://github.com/Amaran27/micro/blob/main/micro/ZHIPUAI_AUTHENTICATION_FIX.md)
+  /(?<![\w.-])[0-9a-fA-F]{32}\.[\w-]{16,}/g,
 ];
 
 const known = new Set<string>();
@@ -28,11 +29,11 @@ const known = new Set<string>();
 let ordered: string[] = [];
 
 /** Remember secret values for the rest of the process; unset, empty and too-short values are ignored. */
-export function rememberSecrets(values: Iterable<string | undefined>, minLength = MIN_SECRET_LENGTH): void {
+export function rememberSecrets(values: Iterable<string | undefined>): void {
   let added = false;
   for (const value of values) {
     for (const candidate of [value, value?.trim()]) {
-      if (!candidate || candidate.length < minLength || known.has(candidate)) continue;
+      if (!candidate || candidate.length < MIN_SECRET_LENGTH || known.has(candidate)) continue;
       known.add(candidate);
       added = true;
     }
@@ -43,7 +44,8 @@ export function rememberSecrets(values: Iterable<string | undefined>, minLength 
 /** The text with every known secret and every key-shaped string replaced by [redacted]. */
 export function redact(text: string, extra?: string): string {
   let result = text;
-  if (extra && extra.length >= MIN_SECRET_LENGTH && result.includes(extra)) result = result.split(extra).join(REDACTED);
+  // the answering endpoint's own key, known for certain to be a key: as before, any length from 4
+  if (extra && extra.length >= 4 && result.includes(extra)) result = result.split(extra).join(REDACTED);
   for (const secret of ordered) if (result.includes(secret)) result = result.split(secret).join(REDACTED);
   for (const pattern of KEY_FORMATS) result = result.replace(pattern, REDACTED);
   return result;
@@ -56,13 +58,4 @@ export function secretsOfConfig(config: Pick<Config, 'providers' | 'calendars'>,
     ...Object.values(config.calendars ?? {}).flatMap((calendar) => [calendar.username_env, calendar.password_env]),
   ];
   return names.flatMap((name) => (name && env[name] ? [env[name] as string] : []));
-}
-
-/**
- * Values of variables whose names say they hold a secret (…_API_KEY, …_TOKEN, …_SECRET, …_PASSWORD), for the
- * commands that print ledger rows without loading a config (runs show, queue list).
- */
-export function rememberEnvironmentSecrets(env: Record<string, string | undefined>): void {
-  const values = Object.entries(env).filter(([name]) => /(?:^|_)(?:API_?KEY|KEY|TOKEN|SECRET|PASSWORD|PASSWD)$/i.test(name)).map(([, value]) => value);
-  rememberSecrets(values, MIN_GUESSED_LENGTH);
 }

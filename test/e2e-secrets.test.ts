@@ -11,8 +11,8 @@ import { cliPath } from './helpers/cli.js';
 import { createWorkspace, type Workspace } from './helpers/workspace.js';
 import { REDACTED, redact, rememberSecrets } from '../src/redact.js';
 
-// none has a known key shape, and no variable name says "key" or "token" (which portai also redacts on
-// sight): only the config's api_key_env / username_env / password_env and the skill's env: can tell portai
+// none has a known key shape: only the config's api_key_env / username_env / password_env and the skill's
+// env: can tell portai that these values are secrets
 const SECRETS = {
   ALPHA_CRED: 'alpha-provider-secret-7f3a9c21',
   BETA_CRED: 'beta-provider-secret-4d8e0b56',
@@ -191,8 +191,8 @@ describe('the redactor', () => {
     rememberSecrets(['redactor-unit-secret-42', 'redactor-unit-secret-42-longer', 'short']);
     expect(redact('a redactor-unit-secret-42-longer b redactor-unit-secret-42 c')).toBe(`a ${REDACTED} b ${REDACTED} c`);
     expect(redact('short and sk-ant-api03-abcdefghijklmnopqrstuvwxyz and 5371d5ed2fa84618852eee0459455c57.dgquQksHDfyLekKX')).toBe(`short and ${REDACTED} and ${REDACTED}`);
-    // a task name or a content hash is not a key
-    const ordinary = `task-management-overview-for-the-team sha ${'ab'.repeat(32)}.json`;
+    // a task name, a token that merely contains -sk-, or a content hash is not a key
+    const ordinary = `task-management-overview-for-the-team portai-Ab3-sk-0123456789abcdefXYZ sha ${'ab'.repeat(32)}.json`;
     expect(redact(ordinary)).toBe(ordinary);
   });
 });

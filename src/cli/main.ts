@@ -5,7 +5,6 @@ import { Command, CommanderError } from 'commander';
 import { reportError } from './handle.js';
 import { printJsonError } from './json-error.js';
 import { redactWrites } from './redact-stdio.js';
-import { rememberEnvironmentSecrets } from '../redact.js';
 import type { GlobalOptions } from './context.js';
 
 const require = createRequire(import.meta.url);
@@ -106,7 +105,6 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 
 // before anything can print: every line portai writes is redacted (src/redact.ts)
-rememberEnvironmentSecrets(process.env);
 redactWrites(process.stdout);
 redactWrites(process.stderr);
 
