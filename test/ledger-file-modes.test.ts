@@ -38,6 +38,16 @@ describe('state folder and ledger file modes', () => {
     expect(mode(path.join(env.PORTAI_HOME, 'ledger.db'))).toBe('600');
   });
 
+  it('a shared, sticky folder (like /tmp) is left as it is; the ledger inside is still 0600', async () => {
+    dir = tempHome();
+    const env = baseEnv(dir);
+    fs.mkdirSync(env.PORTAI_HOME);
+    fs.chmodSync(env.PORTAI_HOME, 0o1777);
+    expect((await runCli(['runs', 'list', '--json'], { cwd: dir, env })).code).toBe(0);
+    expect((fs.statSync(env.PORTAI_HOME).mode & 0o7777).toString(8)).toBe('1777');
+    expect(mode(path.join(env.PORTAI_HOME, 'ledger.db'))).toBe('600');
+  });
+
   it('the -wal and -shm files of an open ledger are 0600 too', () => {
     dir = tempHome();
     const home = path.join(dir, 'state');
