@@ -110,7 +110,7 @@ describe('no key of any provider reaches any output channel or the ledger', () =
     const ledger = space.ledgerBytes();
     expect(ledger).toContain('Incorrect API key'); // the error text is stored, only the secrets are not
     expectClean({ stdout: failed.stdout, stderr: failed.stderr, show: shown.stdout + shown.stderr, showJson: shownJson.stdout, providers: providersList.stdout, usage: usage.stdout, ledger }, [...ALL, ...UNCONFIGURED]);
-  });
+  }, 60_000);
 
   it('--json of a failed run, and a successful run whose answer echoes every secret', async () => {
     const space = setup();
@@ -132,7 +132,7 @@ describe('no key of any provider reaches any output channel or the ledger', () =
     const okJson = await second.run(['run', 'skill', 'leak', '-i', 'topic=again', '--json']);
     expect(JSON.parse(okJson.stdout).output).toContain('Here you go:');
     expectClean({ stdout: ok.stdout, stderr: ok.stderr, json: okJson.stdout, ledger: second.ledgerBytes() }, [...ALL, ...UNCONFIGURED]);
-  });
+  }, 60_000);
 
   it('a deferred run worked by `portai worker`: its log, queue list and the stored job reason', async () => {
     const space = setup();
@@ -146,7 +146,7 @@ describe('no key of any provider reaches any output channel or the ledger', () =
     const jobs = JSON.parse(queue.stdout) as Array<{ state: string; reason: string | null }>;
     expect(jobs[0].reason ?? '').toContain(REDACTED);
     expectClean({ worker: worker.stdout + worker.stderr, queue: queue.stdout, ledger: space.ledgerBytes() });
-  });
+  }, 60_000);
 
   it('portai serve: the error body a client gets, serve log lines and the ledger', async () => {
     const space = setup();
@@ -183,7 +183,7 @@ describe('no key of any provider reaches any output channel or the ledger', () =
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }
-  });
+  }, 60_000);
 });
 
 describe('the redactor', () => {

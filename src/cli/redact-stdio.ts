@@ -1,7 +1,8 @@
 // Everything the CLI prints passes through the one redactor (src/redact.ts): errors (handle.ts), --json,
 // runs show, progress, the worker's and serve's log lines. Guarding the two streams rather than each print
-// call means no command can forget it. A secret split across two writes (a --stream delta boundary) is the
-// one case this cannot see; the ledger and serve redact on their own side.
+// call means no command can forget it. A secret split across two writes passes unseen: only `run --stream`
+// on a terminal writes deltas (on a pipe it writes the final answer once); the ledger and serve redact on
+// their own side.
 import { redact } from '../redact.js';
 
 type Write = (chunk: unknown, ...rest: unknown[]) => boolean;
@@ -21,3 +22,4 @@ function redactChunk(chunk: unknown): unknown {
   }
   return chunk;
 }
+
