@@ -116,6 +116,21 @@ describe('prototype keys in inputs are unknown inputs', () => {
   });
 });
 
+describe('prototype names on the command line find no provider', () => {
+  it('--use constructor/x, providers unblock constructor and models sync __proto__ are exit 2 naming the provider', async () => {
+    const space = setup();
+    const use = await space.run(['run', 'skill', 'greet', '-i', 'name=Ada', '--use', 'constructor/x']);
+    expect(use.code, use.stderr).toBe(2);
+    expect(use.stderr).toContain('names provider "constructor", which is not configured');
+    const unblock = await space.run(['providers', 'unblock', 'constructor']);
+    expect(unblock.code, unblock.stdout + unblock.stderr).toBe(2);
+    const sync = await space.run(['models', 'sync', '__proto__']);
+    expect(sync.code).toBe(2);
+    expect(sync.stderr).toContain("no provider named '__proto__'");
+    expect(posts()).toHaveLength(0);
+  }, 60_000);
+});
+
 describe('templates never reach constructor, __proto__ or prototype', () => {
   const skill = (template: string, inputs = '  name: { type: string }\n  items: { type: array, default: [] }\n') => `name: proto
 outcome: A greeting.

@@ -2,7 +2,7 @@
 // over their presets, paths made absolute, and the checks the schema cannot express.
 import path from 'node:path';
 import { BadInputError } from '../errors.js';
-import type { Config, Preset, ResolvedProvider } from '../types.js';
+import type { CalendarTarget, Config, Preset, ResolvedProvider, ServeAlias } from '../types.js';
 import { checkRoutes } from './check-routes.js';
 import { expandHome } from './find-config-file.js';
 import { packageRoot } from './package-root.js';
@@ -29,7 +29,9 @@ export function resolveConfig(raw: RawConfig, presets: PresetSource, source: Res
   if (raw.timezone !== undefined && !isTimeZone(raw.timezone)) {
     fail(`unknown time zone '${raw.timezone}'`, ['timezone'], 'timezone', 'use an IANA name such as Europe/London or UTC');
   }
-  const providers: Record<string, ResolvedProvider> = {};
+  // no prototype here nor in calendars and serve.models: a name typed on the command line, sent by a client or
+  // rendered from a template (`--use constructor/x`, a calendar target `__proto__`) finds nothing, not Object's own
+  const providers = lookupTable<ResolvedProvider>();
   for (const [name, entry] of Object.entries(raw.providers ?? {})) {
     const preset = presets.get(entry.preset);
     if (!preset) {
@@ -54,9 +56,17 @@ export function resolveConfig(raw: RawConfig, presets: PresetSource, source: Res
     providers,
     routes,
     retry: { max_wait_seconds: raw.retry?.max_wait_seconds ?? DEFAULT_MAX_WAIT_SECONDS },
-    calendars: withDefaultCalendar(raw.calendars, source.env),
-    serve: { privacy: raw.serve?.privacy, models: raw.serve?.models ?? {}, ...(raw.serve?.allow?.length ? { allow: raw.serve.allow } : {}) },
+    calendars: Object.assign(lookupTable<CalendarTarget>(), withDefaultCalendar(raw.calendars, source.env)),
+    serve: {
+      privacy: raw.serve?.privacy,
+      models: Object.assign(lookupTable<ServeAlias>(), raw.serve?.models),
+      ...(raw.serve?.allow?.length ? { allow: raw.serve.allow } : {}),
+    },
   };
+}
+
+function lookupTable<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
 }
 
 /** The user's folders first, then always the shipped example skills. */
