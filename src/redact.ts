@@ -13,15 +13,15 @@ const MIN_SECRET_LENGTH = 8;
 
 // Each shape must start a token (no letter, digit, '_', '-' before it), so a random id or another token that
 // merely contains `-sk-` is left alone.
-const KEY_FORMATS: readonly RegExp[] = [
+const KEY_FORMATS: ReadonlyArray<{ pattern: RegExp; hint: string }> = [
   // one prefix family: OpenRouter `sk-or-v1-<64 hex>`
   // (https://gitea.taygun.net.tr/salvacybersec/keyhunter/src/commit/850c3ff8e98020703cff1356786e0277a7a51138/providers/openrouter.yaml),
   // Anthropic `sk-ant-api03-…` (https://huggingface.co/spaces/issaocean/openai_api_key_status/commit/17ed057944cbd51280c486729d1b20f11b92e9f5),
   // OpenAI `sk-proj-…` / `sk-…`. Keys of other shapes (OpenCode's, say) are caught by value, as configured keys.
-  /(?<![\w-])sk-[\w-]{16,}/g,
+  { pattern: /(?<![\w-])sk-[\w-]{16,}/g, hint: 'sk-' },
   // Z.AI / Zhipu: `<32 hex id>.<16-char secret>`, e.g. 5371d5ed2fa84618852eee0459455c57.dgquQksHDfyLekKX
   // (https://github.com/Amaran27/micro/blob/main/micro/ZHIPUAI_AUTHENTICATION_FIX.md)
-  /(?<![\w.-])[0-9a-fA-F]{32}\.[\w-]{16,}/g,
+  { pattern: /(?<![\w.-])[0-9a-fA-F]{32}\.[\w-]{16,}/g, hint: '.' },
 ];
 
 const known = new Set<string>();
@@ -47,7 +47,8 @@ export function redact(text: string, extra?: string): string {
   // the answering endpoint's own key, known for certain to be a key: as before, any length from 4
   if (extra && extra.length >= 4 && result.includes(extra)) result = result.split(extra).join(REDACTED);
   for (const secret of ordered) if (result.includes(secret)) result = result.split(secret).join(REDACTED);
-  for (const pattern of KEY_FORMATS) result = result.replace(pattern, REDACTED);
+  // the cheap substring test first: the ledger redacts every value it binds, most of them short and clean
+  for (const { pattern, hint } of KEY_FORMATS) if (result.includes(hint)) result = result.replace(pattern, REDACTED);
   return result;
 }
 
