@@ -169,6 +169,23 @@ export interface RouteRule {
   when?: RouteWhen;
   /** `<provider>/<model id>` or `<provider>/*` */
   use: string[];
+  /** ranked (default): equally-priced candidates by recent health; fixed: exactly the `use` order */
+  order?: 'ranked' | 'fixed';
+}
+
+/** What the ledger knows about one model's recent requests: the evidence candidates are ranked by. */
+export interface HealthEvidence {
+  provider: string;
+  model: string;
+  /** requests finished in the last hour, and how many of them succeeded */
+  total: number;
+  ok: number;
+  /** success score in [0, 1], recent requests weighing more; 0.5 with no evidence */
+  score: number;
+  /** failures in the last 10 minutes */
+  recent_failures: number;
+  /** mean duration of the successful requests, ms; null when there are none */
+  latency_ms: number | null;
 }
 
 export interface CalendarTarget {
@@ -386,6 +403,9 @@ export interface Plan {
   rejected: Rejection[];
   prompt_tokens_estimate: number;
   estimate_usd: { low: number | null; expected: number | null; high: number | null };
+  /** how the candidates were ordered; `ranked` plans carry the recent health of each candidate that had any */
+  order?: 'ranked' | 'fixed';
+  health?: HealthEvidence[];
 }
 
 /** What the step asks of routing. */

@@ -1,6 +1,6 @@
 // The ledger: one SQLite file (WAL) holding runs, attempts, blocks, the queue and the catalog.
 import path from 'node:path';
-import type { ChatMessage, HealthBlock, Plan, UsageSnapshot } from '../types.js';
+import type { ChatMessage, HealthBlock, HealthEvidence, Plan, UsageSnapshot } from '../types.js';
 import { Db } from './db.js';
 import { ledgerHome } from './home.js';
 import * as runs from './runs.js';
@@ -10,6 +10,7 @@ import * as jobs from './jobs.js';
 import * as catalog from './catalog.js';
 import * as evals from './evals.js';
 import * as effects from './effects.js';
+import { healthEvidence } from './evidence.js';
 
 export function openLedger(home?: string): Ledger {
   return new Ledger(path.join(home ?? ledgerHome(), 'ledger.db'));
@@ -116,6 +117,9 @@ export class Ledger {
   }
   clearBlocks(provider: string, kind?: string): number {
     return health.clearBlocks(this.db, provider, kind);
+  }
+  healthEvidence(now_ms: number): HealthEvidence[] {
+    return healthEvidence(this.db, now_ms);
   }
 
   // queue and schedules

@@ -2,6 +2,7 @@
 import type { Plan, Rejection } from '../types.js';
 import { formatUsd } from './cost.js';
 import { formatUtc } from './time.js';
+import { evidenceLine } from './rank.js';
 
 export function formatPlan(plan: Plan): string[] {
   const { low, expected, high } = plan.estimate_usd;
@@ -12,6 +13,9 @@ export function formatPlan(plan: Plan): string[] {
   plan.candidates.forEach((candidate, index) => {
     lines.push(`  ${index + 1}. ${candidate.ref} (${candidate.billing}, est. ${formatUsd(candidate.expected_usd)}, worst ${formatUsd(candidate.worst_usd)})${candidate.evidence ? ` — ${candidate.evidence}` : ''}`);
   });
+  const evidence = plan.order === 'ranked' && plan.health ? evidenceLine(plan.candidates, plan.health) : null;
+  if (evidence) lines.push(`ranked by recent health: ${evidence}`);
+  else if (plan.order === 'fixed' && plan.candidates.length > 1) lines.push('order: fixed (as the route lists them)');
   if (plan.rejected.length > 0) lines.push('rejected:');
   for (const rejection of plan.rejected) lines.push(`  ${rejectionLine(rejection)}`);
   return lines;

@@ -3,6 +3,7 @@ export { matchRule, ruleText } from './match-rule.js';
 export { expandRefs, splitRef, candidateFacts } from './expand-refs.js';
 export type { ExpandedRef } from './expand-refs.js';
 export { plan, admit } from './plan.js';
+export { rankCandidates, evidenceLine } from './rank.js';
 export type { PlanInput } from './plan.js';
 export { nextMove, blockFor, costAlarm, backoffMs } from './decide.js';
 export type { Move, MoveOptions } from './decide.js';

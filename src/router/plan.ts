@@ -7,21 +7,26 @@ import { candidateFacts, expandRefs } from './expand-refs.js';
 import { chooseRoute } from './named-refs.js';
 import { expectedUsd, promptTokens, worstUsd } from './cost.js';
 import { matchRule } from './match-rule.js';
+import { rankCandidates } from './rank.js';
 
 export type PlanInput = RoutingInput & { env: Record<string, string | undefined> };
 
 export function plan(input: PlanInput): Plan {
   const route = chooseRoute(input.config, input.traits, input.use);
-  const candidates: Candidate[] = [];
+  const allowed: Candidate[] = [];
   const rejected: Rejection[] = [];
   for (const { ref } of expandRefs(route.use, input.config)) {
     const context = contextFor(input, ref, route.use);
     const rejection = firstRejection(PLAN_GUARDS, context);
     if (rejection) rejected.push(rejection);
-    else candidates.push(candidateOf(context));
+    else allowed.push(candidateOf(context));
   }
-  // eval evidence, when a quality rule applies: each candidate says what it showed; untested ones go last under `avoid`
-  candidates.splice(0, candidates.length, ...withEvidence(candidates, input));
+  const order = route.rule === null ? 'fixed' : (input.config.routes[route.rule]?.order ?? 'ranked');
+  const health = input.health ?? [];
+  // recent health orders equally-priced candidates; then eval evidence, when a quality rule applies: each candidate
+  // says what it showed, and untested ones go last under `avoid`
+  const candidates = withEvidence(order === 'ranked' ? rankCandidates(allowed, health) : allowed, input);
+  const known = new Set(candidates.map((candidate) => `${candidate.provider}/${candidate.model}`));
   return {
     step: input.traits.step,
     rule: route.rule,
@@ -30,6 +35,8 @@ export function plan(input: PlanInput): Plan {
     rejected,
     prompt_tokens_estimate: promptTokens(input.traits),
     estimate_usd: estimate(candidates),
+    order,
+    health: order === 'ranked' ? health.filter((entry) => known.has(`${entry.provider}/${entry.model}`)) : undefined,
   };
 }
 

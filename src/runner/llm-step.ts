@@ -49,6 +49,7 @@ export function planFor(input: Pick<LlmStepInput, 'config' | 'ledger' | 'traits'
     snapshot: input.ledger.usage(providerWindows(input.config), now),
     blocks: input.ledger.activeBlocks(now, input.runId),
     catalog: catalogStatus(input.config, input.ledger, now),
+    health: input.ledger.healthEvidence(now),
     env: input.env,
     use: input.use,
     ignoreKeys,

@@ -1,5 +1,5 @@
 // What every guard sees, and what it answers: a rejection with its reason, or null to let it pass.
-import type { CatalogStatus, Config, GuardName, HealthBlock, QualityEvidence, QualityRule, Rejection, ResolvedModel, ResolvedProvider, StepTraits, UsageSnapshot } from '../../types.js';
+import type { CatalogStatus, Config, GuardName, HealthBlock, HealthEvidence, QualityEvidence, QualityRule, Rejection, ResolvedModel, ResolvedProvider, StepTraits, UsageSnapshot } from '../../types.js';
 
 /** Everything routing decides from: data in, data out. */
 export interface RoutingInput {
@@ -8,6 +8,8 @@ export interface RoutingInput {
   snapshot: UsageSnapshot;
   blocks: HealthBlock[];
   catalog?: CatalogStatus[];
+  /** recent health per model, for ranking equally-priced candidates (none: config order) */
+  health?: HealthEvidence[];
   env?: Record<string, string | undefined>;
   /** `--use provider/model`: that one candidate, still guarded */
   use?: string;
