@@ -101,6 +101,56 @@ describe('worker', () => {
     expect(ledger.getRun(ids[7])?.today).toBe('2026-11-26');
   });
 
+  it('a job waiting through many resets is never failed for it: only a sent-and-failed run counts an attempt', async () => {
+    const config = writeConfig('{}');
+    const skill = loadSkill(writeSkill('chore', simpleSkill('chore')));
+    let now = EVENING;
+    const clock = () => now;
+    deferRun({ config, ledger, skill, given: { n: '1' }, env, clock });
+    // twelve claims, each finding the provider paused (more than the 8 attempts a job may fail)
+    for (let reset = 0; reset < 12; reset++) {
+      ledger.addBlock({ provider: 'free', model: null, scope: 'provider', kind: 'rate_limited', reason: 'rate limited: paused', until_ms: now + 60_000 });
+      await runWorker({ config, ledger, env, progress: silentProgress, once: true, clock, sleep: async () => {} });
+      const [job] = ledger.listJobs();
+      expect(job.state).toBe('waiting');
+      expect(job.attempts).toBe(0);
+      now = job.not_before_ms as number;
+    }
+    expect(provider.requests).toHaveLength(0);
+    // one real failure (the overload and its one retry) is one attempt, and the job tries again later
+    provider.enqueue({ status: 503, body: { error: { message: 'overloaded', code: 503 } } }, { status: 503, body: { error: { message: 'overloaded', code: 503 } } });
+    await runWorker({ config, ledger, env, progress: silentProgress, once: true, clock, sleep: async () => {} });
+    let [job] = ledger.listJobs();
+    expect(job.state).toBe('waiting');
+    expect(job.attempts).toBe(1);
+    now = job.not_before_ms as number;
+    provider.enqueue({ text: 'finally' });
+    await runWorker({ config, ledger, env, progress: silentProgress, once: true, clock, sleep: async () => {} });
+    [job] = ledger.listJobs();
+    expect(job.state).toBe('done');
+    expect(provider.requests).toHaveLength(3);
+  });
+
+  it('a job blocked with no known end (a cost alarm) waits for the user, says how to lift it, and runs once lifted', async () => {
+    const config = writeConfig('{}');
+    const skill = loadSkill(writeSkill('chore', simpleSkill('chore')));
+    let now = EVENING;
+    const clock = () => now;
+    deferRun({ config, ledger, skill, given: { n: '1' }, env, clock });
+    ledger.addBlock({ provider: 'free', model: null, scope: 'provider', kind: 'cost_alarm', reason: 'free model m1 reported a cost of $0.01', until_ms: null });
+    await runWorker({ config, ledger, env, progress: silentProgress, once: true, clock, sleep: async () => {} });
+    let [job] = ledger.listJobs();
+    expect(job.state).toBe('waiting');
+    expect(job.reason).toContain('waiting for you: run `portai providers unblock free`');
+    expect(job.attempts).toBe(0);
+    expect(provider.requests).toHaveLength(0);
+    ledger.clearBlocks('free');
+    now = job.not_before_ms as number;
+    await runWorker({ config, ledger, env, progress: silentProgress, once: true, clock, sleep: async () => {} });
+    [job] = ledger.listJobs();
+    expect(job.state).toBe('done');
+  });
+
   it('a job blocked for good (budget) fails at once with the reason instead of waiting', async () => {
     const config = writeConfig('{}');
     const skill = loadSkill(writeSkill('costly', simpleSkill('costly')));

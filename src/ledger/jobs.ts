@@ -37,7 +37,10 @@ export function enqueue(db: Db, job: { run_id: string; skill: string; not_before
   return id;
 }
 
-/** Take the next runnable job, atomically. Runnable: queued or waiting and due, or running under a dead lease. */
+/**
+ * Take the next runnable job, atomically. Runnable: queued or waiting and due, or running under a dead lease.
+ * Claiming is not an attempt: a job found blocked goes back to waiting; only a run that sent and failed counts.
+ */
 export function claimJob(db: Db, owner: JobOwner, now: number, leaseMs: number): JobRow | undefined {
   return db.immediate(() => {
     const candidates = db
@@ -49,7 +52,7 @@ export function claimJob(db: Db, owner: JobOwner, now: number, leaseMs: number):
     const job = candidates.find((row) => row.state !== 'running' || leaseLost(row, owner, now));
     if (!job) return undefined;
     db.statement(
-      `UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = ?, lease_pid = ?, lease_host = ?, lease_until_ms = ?, updated_utc = ? WHERE id = ?`,
+      `UPDATE jobs SET state = 'running', lease_owner = ?, lease_pid = ?, lease_host = ?, lease_until_ms = ?, updated_utc = ? WHERE id = ?`,
     ).run(owner.id, owner.pid, owner.host, now + leaseMs, iso(now), job.id);
     return db.statement('SELECT * FROM jobs WHERE id = ?').get(job.id) as JobRow;
   });
@@ -79,6 +82,12 @@ export function setJobState(db: Db, id: string, state: JobState, extra: JobState
     `UPDATE jobs SET state = ?, not_before_ms = CASE WHEN ? THEN ? ELSE not_before_ms END, reason = CASE WHEN ? THEN ? ELSE reason END,
        awaiting_user = ?, lease_owner = NULL, lease_pid = NULL, lease_host = NULL, lease_until_ms = NULL, updated_utc = ? WHERE id = ?`,
   ).run(state, extra.not_before_ms !== undefined ? 1 : 0, extra.not_before_ms ?? null, extra.reason !== undefined ? 1 : 0, extra.reason ?? null, extra.awaiting_user ? 1 : 0, iso(now), id);
+}
+
+/** A run that sent requests and failed: one attempt toward max_attempts and the backoff. Returns the new count. */
+export function countJobAttempt(db: Db, id: string): number {
+  db.statement('UPDATE jobs SET attempts = attempts + 1 WHERE id = ?').run(id);
+  return (db.statement('SELECT attempts FROM jobs WHERE id = ?').get(id) as { attempts: number } | undefined)?.attempts ?? 0;
 }
 
 export function listJobs(db: Db): JobRow[] {

@@ -135,6 +135,9 @@ export class Ledger {
   setJobState(id: string, state: jobs.JobState, extra?: jobs.JobStateExtra): void {
     jobs.setJobState(this.db, id, state, extra);
   }
+  countJobAttempt(id: string): number {
+    return jobs.countJobAttempt(this.db, id);
+  }
   listJobs(): jobs.JobRow[] {
     return jobs.listJobs(this.db);
   }

@@ -34,6 +34,8 @@ export interface WorkerOptions {
 /** After a run that failed for a passing reason, wait this long (doubling per attempt) before trying again. */
 const RETRY_BASE_MS = 60_000;
 const MAX_JOB_ATTEMPTS = 8;
+/** A job waiting for the user (a cost alarm, `providers unblock`) looks again this often: it runs soon after they act. */
+const USER_ACTION_RECHECK_MS = 5 * 60_000;
 
 export async function runWorker(options: WorkerOptions): Promise<{ ran: number }> {
   const clock = options.clock ?? Date.now;
@@ -105,7 +107,7 @@ async function workJob(options: WorkerOptions, job: Job, clock: () => number, sl
     finish(options, job, 'failed', `the skill cannot be loaded: ${(error as Error).message}`);
     return;
   }
-  progress.info(`job ${job.id}: ${skill.name} (run ${run.id}, attempt ${job.attempts})`);
+  progress.info(`job ${job.id}: ${skill.name} (run ${run.id}, ${job.attempts} failed attempt${job.attempts === 1 ? '' : 's'} so far)`);
   let result: RunResult;
   try {
     result = await runSkill({ config: options.config, ledger, skill, given: {}, env: options.env, progress, runId: run.id, clock, sleep });
@@ -132,6 +134,15 @@ async function workJob(options: WorkerOptions, job: Job, clock: () => number, sl
     return;
   }
   if (result.status === 'blocked') {
+    if ((result.unblock_at_ms === null || result.unblock_at_ms === undefined) && (result.unblock_commands ?? []).length > 0) {
+      // no time lifts it, but the user can: wait for them, saying how, and look again now and then
+      const how = (result.unblock_commands ?? []).map((command) => `\`${command}\``).join(' or ');
+      const waitReason = `waiting for you: run ${how} — ${reason}`;
+      ledger.setRunStatus(run.id, 'queued');
+      ledger.setJobState(job.id, 'waiting', { not_before_ms: clock() + USER_ACTION_RECHECK_MS, reason: waitReason });
+      progress.info(`job ${job.id} waits for you: run ${how}`);
+      return;
+    }
     if (result.unblock_at_ms === null || result.unblock_at_ms === undefined) {
       // blocked for good (budget, privacy, no allowed model): fail now with the reason, never wait forever
       await notifyAndWarn(options, skill, { event: 'failed', run_id: run.id, skill: skill.name, status: 'blocked', output: null, problem: result.problem });
@@ -143,10 +154,11 @@ async function workJob(options: WorkerOptions, job: Job, clock: () => number, sl
     progress.info(`job ${job.id} waits until ${new Date(result.unblock_at_ms).toISOString()}: ${reason}`);
     return;
   }
-  // failed after sending: try again when the blocks it left lift (Retry-After: exactly then), else with backoff;
-  // after MAX_JOB_ATTEMPTS give up and say so
-  if (job.attempts < MAX_JOB_ATTEMPTS) {
-    const at = result.unblock_at_ms ?? clock() + RETRY_BASE_MS * 2 ** Math.max(0, job.attempts - 1);
+  // failed after sending: that alone is an attempt. Try again when the blocks it left lift (Retry-After: exactly
+  // then), else with backoff; after MAX_JOB_ATTEMPTS give up and say so
+  const attempts = ledger.countJobAttempt(job.id);
+  if (attempts < MAX_JOB_ATTEMPTS) {
+    const at = result.unblock_at_ms ?? clock() + RETRY_BASE_MS * 2 ** Math.max(0, attempts - 1);
     ledger.setRunStatus(run.id, 'queued');
     ledger.setJobState(job.id, 'waiting', { not_before_ms: at, reason });
     progress.info(`job ${job.id} failed (${reason}); trying again at ${new Date(at).toISOString()}`);

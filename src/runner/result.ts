@@ -32,6 +32,8 @@ export interface RunResult {
   unblock_at_ms?: number | null;
   /** blocked until the user decides (`runs resume --resend | --skip-step`): a step may have been sent before a crash */
   awaiting_user?: boolean;
+  /** for a blocked run that no time will lift: the commands by which the user can lift it (`portai providers unblock x`) */
+  unblock_commands?: string[];
   /** the lines that explain a blocked or failed run */
   problem?: string[];
   /** dry runs: the first step the real run would stop at, and its exit code (2 bad input, 3 blocked) */

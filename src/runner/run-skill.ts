@@ -217,6 +217,9 @@ function markBlocked(result: RunResult, plan: Plan, rejections: Rejection[]): vo
   const summary = blockedSummary({ ...plan, rejected: rejections, candidates: [] });
   result.problem = [...(result.problem ?? []), `step ${plan.step}: nothing was sent — every candidate was blocked by a guard`, ...summary];
   const earliest = earliestUntil(rejections);
+  // a health block or cost alarm with no end is lifted by the user, not by time: the queue waits for them
+  const commands = rejections.filter((rejection) => rejection.until_ms === null && (rejection.guard === 'health' || rejection.guard === 'cost_alarm') && rejection.unblock?.startsWith('portai '));
+  result.unblock_commands = [...new Set([...(result.unblock_commands ?? []), ...commands.map((rejection) => rejection.unblock as string)])];
   result.unblock_at_ms = result.unblock_at_ms === undefined || result.unblock_at_ms === null ? earliest : earliest === null ? result.unblock_at_ms : Math.min(result.unblock_at_ms, earliest);
 }
 
