@@ -43,7 +43,7 @@ describe('portai run skill --defer and portai worker', () => {
     expect(worker.code).toBe(0);
     expect(JSON.parse((await workspace.run(['queue', 'list', '--json'])).stdout)).toEqual([]);
     const after = JSON.parse((await workspace.run(['queue', 'list', '--all', '--json'])).stdout);
-    expect(after[0]).toMatchObject({ run_id: runId, state: 'done', attempts: 1 });
+    expect(after[0]).toMatchObject({ run_id: runId, state: 'done', attempts: 0 });
     const shown = await workspace.run(['runs', 'show', runId]);
     expect(shown.stdout).toContain('Hello from later');
   });
@@ -57,7 +57,7 @@ describe('portai run skill --defer and portai worker', () => {
     try {
       await until(() => provider.requests.length === 1);
       const running = JSON.parse((await workspace.run(['queue', 'list', '--json'])).stdout);
-      expect(running[0]).toMatchObject({ state: 'running', attempts: 1 });
+      expect(running[0]).toMatchObject({ state: 'running', attempts: 0 });
     } finally {
       worker.kill('SIGKILL');
       await new Promise((resolve) => worker.once('exit', resolve));
@@ -66,7 +66,7 @@ describe('portai run skill --defer and portai worker', () => {
     const second = await workspace.run(['worker', '--once']);
     expect(second.code).toBe(0);
     const after = JSON.parse((await workspace.run(['queue', 'list', '--all', '--json'])).stdout);
-    expect(after[0]).toMatchObject({ run_id: runId, state: 'done', attempts: 2 });
+    expect(after[0]).toMatchObject({ run_id: runId, state: 'done', attempts: 1 });
     const shown = JSON.parse((await workspace.run(['runs', 'show', runId, '--json'])).stdout);
     expect(shown.output).toBe('delivered after the crash');
     expect(provider.requests).toHaveLength(2);

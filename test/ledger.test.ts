@@ -150,7 +150,8 @@ describe('jobs', () => {
     ledger.enqueue({ run_id: run, skill: 's', not_before_ms: at('12:00:00') });
     expect(ledger.claimJob(me, at('11:59:59'), 60_000)).toBeUndefined();
     const job = ledger.claimJob(me, at('12:00:00'), 60_000);
-    expect(job).toMatchObject({ state: 'running', attempts: 1, lease_pid: process.pid });
+    // claiming is not an attempt (only a run that sent and failed, or a take-over, counts one)
+    expect(job).toMatchObject({ state: 'running', attempts: 0, lease_pid: process.pid });
     expect(ledger.claimJob({ ...me, id: 'other' }, at('12:00:30'), 60_000)).toBeUndefined();
   });
 
@@ -159,12 +160,12 @@ describe('jobs', () => {
     ledger.enqueue({ run_id: run, skill: 's' });
     ledger.claimJob({ id: 'far', pid: 1, host: 'another-host' }, at('12:00:00'), 60_000);
     expect(ledger.claimJob(me, at('12:00:30'), 60_000)).toBeUndefined();
-    expect(ledger.claimJob(me, at('12:01:00'), 60_000)?.attempts).toBe(2);
+    expect(ledger.claimJob(me, at('12:01:00'), 60_000)?.attempts).toBe(1);
     // a dead pid on this host: reclaimed at once
     const deadPid = 2 ** 22 + 12345;
     ledger.setJobState(ledger.listJobs()[0].id, 'queued');
     ledger.claimJob({ id: 'dead', pid: deadPid, host: os.hostname() }, at('12:02:00'), 600_000);
-    expect(ledger.claimJob(me, at('12:02:01'), 60_000)?.attempts).toBe(4);
+    expect(ledger.claimJob(me, at('12:02:01'), 60_000)?.attempts).toBe(2);
   });
 
   it('a slow job whose owner process is alive on this host is never taken over, even past its lease', () => {

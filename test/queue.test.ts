@@ -225,25 +225,26 @@ describe('worker', () => {
 
 describe('resume', () => {
   it('a run that stopped at step two resumes there: step one is reused, not paid for twice', async () => {
-    const config = writeConfig('{ requests_per_day: 1 }');
+    const config = writeConfig('{}');
     const skill = loadSkill(
       writeSkill('two', `name: two\noutcome: x\nprivacy: public\nsteps:\n  - id: first\n    prompt: "First"\n  - id: second\n    prompt: "Second after {{steps.first}}"\n`),
     );
     let now = EVENING;
     const clock = () => now;
-    provider.enqueue({ text: 'one' });
-    const blocked = await runSkill({ config, ledger, skill, given: {}, env, progress: silentProgress, clock });
-    expect(blocked.status).toBe('blocked');
-    expect(blocked.unblock_at_ms).toBe(MIDNIGHT);
-    expect(provider.requests).toHaveLength(1);
+    // step two fails on the server (an overload and its one retry) after step one succeeded
+    const overloaded = { status: 503, body: { error: { message: 'overloaded', code: 503 } } };
+    provider.enqueue({ text: 'one' }, overloaded, overloaded);
+    const failed = await runSkill({ config, ledger, skill, given: {}, env, progress: silentProgress, clock, sleep: async () => {} });
+    expect(failed.status).toBe('failed');
+    expect(provider.requests).toHaveLength(3);
     now = MIDNIGHT + 1;
     provider.enqueue({ text: 'two' });
-    const resumed = await runSkill({ config, ledger, skill, given: {}, env, progress: silentProgress, clock, runId: blocked.run_id ?? undefined });
+    const resumed = await runSkill({ config, ledger, skill, given: {}, env, progress: silentProgress, clock, runId: failed.run_id ?? undefined });
     expect(resumed.status).toBe('ok');
     expect(resumed.output).toBe('two');
     expect(resumed.steps.map((step) => step.note ?? 'sent')).toEqual(['reused', 'sent']);
-    expect(provider.requests).toHaveLength(2);
-    const second = provider.requests[1].body as { messages: Array<{ content: string }> };
+    expect(provider.requests).toHaveLength(4);
+    const second = provider.requests[3].body as { messages: Array<{ content: string }> };
     expect(second.messages.at(-1)?.content).toBe('Second after one');
   });
 });

@@ -4,6 +4,7 @@
 import { newId as ulid } from './ids.js';
 import type { Billing, ErrorKind, ProviderUsage, UsageSnapshot } from '../types.js';
 import { type Db, iso } from './db.js';
+import { addHold, heldByProvider, takeHold } from './holds.js';
 
 export interface ProviderWindows {
   name: string;
@@ -75,10 +76,12 @@ export function startOfUtcDay(now: number): number {
   return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
 }
 
-export function usage(db: Db, providers: ProviderWindows[], now: number): UsageSnapshot {
+/** `exceptRun`: a run planning its own steps, whose holds are its own to use. */
+export function usage(db: Db, providers: ProviderWindows[], now: number, exceptRun: string | null = null): UsageSnapshot {
   const dayStart = startOfUtcDay(now);
   const snapshot: UsageSnapshot = { now_ms: now, providers: {}, metered_usd_today: 0 };
-  for (const provider of providers) snapshot.providers[provider.name] = providerUsage(db, provider, now, dayStart);
+  const held = heldByProvider(db, now, exceptRun);
+  for (const provider of providers) snapshot.providers[provider.name] = withHolds(providerUsage(db, provider, now, dayStart), held.get(provider.name) ?? 0);
   // every reported cost is real money, a "free" one too (that raises the cost alarm); a request still in flight
   // counts at its reserved worst case (0 for free and subscription requests, unless a paid feature was reserved)
   const spent = db
@@ -89,6 +92,12 @@ export function usage(db: Db, providers: ProviderWindows[], now: number): UsageS
     .get(dayStart) as { usd: number };
   snapshot.metered_usd_today = spent.usd;
   return snapshot;
+}
+
+/** Requests held for other runs' later steps count as used in the day and the rolling windows (not the minute). */
+function withHolds(usage: ProviderUsage, held: number): ProviderUsage {
+  if (held === 0) return usage;
+  return { ...usage, day: usage.day + held, windows: usage.windows.map((window) => ({ ...window, requests: window.requests + held })) };
 }
 
 function providerUsage(db: Db, provider: ProviderWindows, now: number, dayStart: number): ProviderUsage {
@@ -131,21 +140,63 @@ function providerUsage(db: Db, provider: ProviderWindows, now: number, dayStart:
   };
 }
 
+/** A later step of the run, and the providers that could serve it, in the plan's order. */
+export interface HoldRequest<T> {
+  step_id: string;
+  options: Array<{ provider: string; weight: number; admit: (snapshot: UsageSnapshot) => T | null }>;
+}
+
+class HoldRefused<T> extends Error {
+  constructor(readonly rejection: T) {
+    super('hold refused');
+  }
+}
+
 /**
  * Check and reserve in ONE immediate transaction: the guard sees a snapshot no other process can change
  * before the attempt row is written, so two processes can never both take the last request of a window.
+ * With `holds`, the same transaction also holds one request for each later step of the run (on the first
+ * provider that admits it); if a later step fits nowhere, nothing is reserved and its rejection is returned.
  */
-export function reserve<T>(db: Db, input: ReserveInput, providers: ProviderWindows[], admit: (snapshot: UsageSnapshot) => T | null): { attempt_id: string } | { rejected: T } {
-  return db.immediate(() => {
-    const rejected = admit(usage(db, providers, input.now_ms));
-    if (rejected !== null && rejected !== undefined) return { rejected };
-    const id = ulid(input.now_ms);
-    db.statement(
-      `INSERT INTO attempts (id, run_id, step_id, provider, model, billing, client, status, weight, reserved_usd, list_usd_reserved, started_utc, started_ms, pid)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?, ?, ?)`,
-    ).run(id, input.run_id, input.step_id, input.provider, input.model, input.billing, input.client ?? null, input.weight, input.reserved_usd, input.list_usd_reserved ?? 0, iso(input.now_ms), input.now_ms, process.pid);
-    return { attempt_id: id };
-  });
+export function reserve<T>(
+  db: Db,
+  input: ReserveInput,
+  providers: ProviderWindows[],
+  admit: (snapshot: UsageSnapshot) => T | null,
+  holds: HoldRequest<T>[] = [],
+): { attempt_id: string } | { rejected: T } {
+  try {
+    return db.immediate(() => {
+      // this step's own hold, if it has one, becomes the attempt: it must not count against itself
+      if (input.run_id !== null && input.step_id !== null) takeHold(db, input.run_id, input.step_id);
+      const rejected = admit(usage(db, providers, input.now_ms));
+      if (rejected !== null && rejected !== undefined) throw new HoldRefused(rejected);
+      const id = ulid(input.now_ms);
+      db.statement(
+        `INSERT INTO attempts (id, run_id, step_id, provider, model, billing, client, status, weight, reserved_usd, list_usd_reserved, started_utc, started_ms, pid)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?, ?, ?)`,
+      ).run(id, input.run_id, input.step_id, input.provider, input.model, input.billing, input.client ?? null, input.weight, input.reserved_usd, input.list_usd_reserved ?? 0, iso(input.now_ms), input.now_ms, process.pid);
+      for (const hold of holds) placeHold(db, input, providers, hold);
+      return { attempt_id: id };
+    });
+  } catch (error) {
+    // thrown inside the transaction so that better-sqlite3 rolls back a taken hold, the attempt and earlier holds
+    if (error instanceof HoldRefused) return { rejected: error.rejection as T };
+    throw error;
+  }
+}
+
+function placeHold<T>(db: Db, input: ReserveInput, providers: ProviderWindows[], hold: HoldRequest<T>): void {
+  let first: T | null = null;
+  for (const option of hold.options) {
+    const rejected = option.admit(usage(db, providers, input.now_ms));
+    if (rejected === null || rejected === undefined) {
+      addHold(db, { run_id: input.run_id ?? '', step_id: hold.step_id, provider: option.provider, weight: option.weight }, input.now_ms);
+      return;
+    }
+    first ??= rejected;
+  }
+  if (first !== null) throw new HoldRefused(first);
 }
 
 /**

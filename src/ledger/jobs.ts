@@ -39,7 +39,8 @@ export function enqueue(db: Db, job: { run_id: string; skill: string; not_before
 
 /**
  * Take the next runnable job, atomically. Runnable: queued or waiting and due, or running under a dead lease.
- * Claiming is not an attempt: a job found blocked goes back to waiting; only a run that sent and failed counts.
+ * Claiming is not an attempt: a job found blocked goes back to waiting; only a run that sent and failed counts —
+ * and a take-over, since a job whose worker died mid-run may have sent (and a job that kills its worker must end).
  */
 export function claimJob(db: Db, owner: JobOwner, now: number, leaseMs: number): JobRow | undefined {
   return db.immediate(() => {
@@ -52,7 +53,7 @@ export function claimJob(db: Db, owner: JobOwner, now: number, leaseMs: number):
     const job = candidates.find((row) => row.state !== 'running' || leaseLost(row, owner, now));
     if (!job) return undefined;
     db.statement(
-      `UPDATE jobs SET state = 'running', lease_owner = ?, lease_pid = ?, lease_host = ?, lease_until_ms = ?, updated_utc = ? WHERE id = ?`,
+      `UPDATE jobs SET state = 'running', attempts = attempts + CASE WHEN state = 'running' THEN 1 ELSE 0 END, lease_owner = ?, lease_pid = ?, lease_host = ?, lease_until_ms = ?, updated_utc = ? WHERE id = ?`,
     ).run(owner.id, owner.pid, owner.host, now + leaseMs, iso(now), job.id);
     return db.statement('SELECT * FROM jobs WHERE id = ?').get(job.id) as JobRow;
   });

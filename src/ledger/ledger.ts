@@ -10,6 +10,7 @@ import * as jobs from './jobs.js';
 import * as catalog from './catalog.js';
 import * as evals from './evals.js';
 import * as effects from './effects.js';
+import * as holds from './holds.js';
 import { healthEvidence } from './evidence.js';
 
 export function openLedger(home?: string): Ledger {
@@ -83,11 +84,14 @@ export class Ledger {
   }
 
   // attempts and usage
-  usage(providers: attempts.ProviderWindows[], now_ms: number): UsageSnapshot {
-    return attempts.usage(this.db, providers, now_ms);
+  usage(providers: attempts.ProviderWindows[], now_ms: number, exceptRun?: string | null): UsageSnapshot {
+    return attempts.usage(this.db, providers, now_ms, exceptRun ?? null);
   }
-  reserve<T>(input: attempts.ReserveInput, providers: attempts.ProviderWindows[], admit: (snapshot: UsageSnapshot) => T | null) {
-    return attempts.reserve(this.db, input, providers, admit);
+  reserve<T>(input: attempts.ReserveInput, providers: attempts.ProviderWindows[], admit: (snapshot: UsageSnapshot) => T | null, holdsFor: attempts.HoldRequest<T>[] = []) {
+    return attempts.reserve(this.db, input, providers, admit, holdsFor);
+  }
+  releaseHolds(runId: string): number {
+    return holds.releaseHolds(this.db, runId);
   }
   markSent(id: string, now_ms: number): void {
     attempts.markSent(this.db, id, now_ms);

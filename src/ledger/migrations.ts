@@ -206,6 +206,26 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    // Admission holds: a run's later steps keep their request of a scarce window from the moment its first request
+    // is reserved, so no other run can take the prompt this one needs to finish.
+    name: '010_admission_holds',
+    up(db) {
+      db.exec(`
+        CREATE TABLE holds (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          run_id TEXT NOT NULL,
+          step_id TEXT NOT NULL,
+          provider TEXT NOT NULL,
+          weight INTEGER NOT NULL,
+          created_ms INTEGER NOT NULL,
+          expires_ms INTEGER NOT NULL
+        );
+        CREATE INDEX holds_run ON holds (run_id, step_id);
+        CREATE INDEX holds_provider ON holds (provider, expires_ms);
+      `);
+    },
+  },
 ];
 
 /**

@@ -10,7 +10,7 @@ import { apiKeyOf } from '../config/index.js';
 import { catalogStatus } from '../catalog/status.js';
 import { endpointFor, providerWindows } from './endpoint.js';
 import { finishAnswered, finishFailed } from './finish-attempt.js';
-import { reserveAttempt } from './reserve-attempt.js';
+import { reserveAttempt, type LaterStep } from './reserve-attempt.js';
 // the router reads eval evidence through this one function, as it reads health blocks
 import { routingEvidence } from '../evals/evidence.js';
 import type { Progress } from './progress.js';
@@ -31,6 +31,8 @@ export interface LlmStepInput {
   onText?: (delta: string, attempt: number) => void;
   clock: () => number;
   sleep: (ms: number) => Promise<void>;
+  /** the run's later LLM steps, held with this step's first reservation (see runSkill's admission) */
+  holds?: LaterStep[];
 }
 
 export type LlmStepOutcome =
@@ -46,7 +48,7 @@ export function planFor(input: Pick<LlmStepInput, 'config' | 'ledger' | 'traits'
   return planStep({
     config: input.config,
     traits: input.traits,
-    snapshot: input.ledger.usage(providerWindows(input.config), now),
+    snapshot: input.ledger.usage(providerWindows(input.config), now, input.runId || null),
     blocks: input.ledger.activeBlocks(now, input.runId),
     catalog: catalogStatus(input.config, input.ledger, now),
     health: input.ledger.healthEvidence(now),
@@ -66,6 +68,8 @@ export async function runLlmStep(input: LlmStepInput): Promise<LlmStepOutcome> {
   const failures: string[] = [];
   const warnings: string[] = [];
   const started = input.clock();
+  // the later steps are held once, with the first request that is reserved
+  let holds = input.holds;
 
   for (const candidate of plan.candidates) {
     const { provider, model } = candidateFacts(config, candidate.ref);
@@ -75,8 +79,9 @@ export async function runLlmStep(input: LlmStepInput): Promise<LlmStepOutcome> {
     let tries = 0;
     while (true) {
       tries++;
-      const attempt = await attemptOnce(input, candidate, messages, report.attempts + 1);
+      const attempt = await attemptOnce(input, candidate, messages, report.attempts + 1, holds);
       report.attempts += attempt.sent ? 1 : 0;
+      if (attempt.sent) holds = undefined;
       if (attempt.kind === 'rejected') {
         rejections.push(attempt.rejection);
         progress.step(step.id, `✗ ${candidate.ref} — ${attempt.rejection.guard}: ${attempt.rejection.reason}`);
@@ -137,13 +142,13 @@ type AttemptResult =
   | { kind: 'error'; error: ProviderError; sent: true }
   | { kind: 'ok'; response: ChatResponse; cost_usd: number; sent: true };
 
-async function attemptOnce(input: LlmStepInput, candidate: Candidate, messages: ChatMessage[], attemptNumber: number): Promise<AttemptResult> {
+async function attemptOnce(input: LlmStepInput, candidate: Candidate, messages: ChatMessage[], attemptNumber: number, holds: LaterStep[] | undefined): Promise<AttemptResult> {
   const { config, ledger, step, traits } = input;
   const { provider, model } = candidateFacts(config, candidate.ref);
   const now = input.clock();
   const promptChars = messages.reduce((sum, message) => sum + message.content.length, 0);
   const maxOutput = step.max_output_tokens ?? model.max_output;
-  const reservation = reserveAttempt({ config, ledger, candidate, traits: { ...traits, prompt_chars: promptChars }, env: input.env, use: input.use, run_id: input.runId, client: null, now_ms: now });
+  const reservation = reserveAttempt({ config, ledger, candidate, traits: { ...traits, prompt_chars: promptChars }, env: input.env, use: input.use, run_id: input.runId, client: null, now_ms: now, holds });
   if ('rejected' in reservation) return { kind: 'rejected', rejection: reservation.rejected, sent: false };
 
   const request: ChatRequest = {

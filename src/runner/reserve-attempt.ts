@@ -16,11 +16,31 @@ export interface ReserveAttemptInput {
   run_id: string | null;
   client: string | null;
   now_ms: number;
+  /** the run's later LLM steps: each gets one request held in the same transaction (admission of the whole run) */
+  holds?: LaterStep[];
+}
+
+/** A later LLM step as admission sees it: its traits (prompt estimated from the template) and its planned candidates. */
+export interface LaterStep {
+  traits: StepTraits;
+  candidates: Candidate[];
 }
 
 export function reserveAttempt(input: ReserveAttemptInput): { attempt_id: string } | { rejected: Rejection } {
   const { config, ledger, candidate, traits } = input;
   const { provider, model } = candidateFacts(config, candidate.ref);
+  const blocks = () => ledger.activeBlocks(input.now_ms, input.run_id);
+  const holds = (input.holds ?? []).map((later) => ({
+    step_id: later.traits.step,
+    options: later.candidates.map((option) => ({
+      provider: option.provider,
+      weight: candidateFacts(config, option.ref).model.quota_weight ?? 1,
+      admit: (snapshot: Parameters<typeof admit>[1]['snapshot']) => {
+        const rejection = admit(option, { config, traits: later.traits, snapshot, blocks: blocks(), env: input.env });
+        return rejection ? { ...rejection, reason: `later step ${later.traits.step} could not run: ${rejection.reason}` } : null;
+      },
+    })),
+  }));
   return ledger.reserve(
     {
       run_id: input.run_id,
@@ -36,6 +56,7 @@ export function reserveAttempt(input: ReserveAttemptInput): { attempt_id: string
       now_ms: input.now_ms,
     },
     providerWindows(config),
-    (snapshot) => admit(candidate, { config, traits, snapshot, blocks: ledger.activeBlocks(input.now_ms, input.run_id), env: input.env, use: input.use }),
+    (snapshot) => admit(candidate, { config, traits, snapshot, blocks: blocks(), env: input.env, use: input.use }),
+    holds,
   );
 }

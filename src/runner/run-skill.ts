@@ -13,6 +13,7 @@ import { contentHash } from './content-hash.js';
 import { trackRun } from './active-runs.js';
 import { missingKeyError, preflight } from './preflight.js';
 import { redactEnv, redactText } from './redact-env.js';
+import type { LaterStep } from './reserve-attempt.js';
 import type { Progress } from './progress.js';
 import type { RunResult, StepReport } from './result.js';
 
@@ -105,6 +106,7 @@ async function runSteps(options: RunSkillOptions, opened: (runId: string) => voi
   const result: RunResult = { run_id: options.dryRun ? null : runId, skill: skill.name, status: 'ok', output: null, steps: [], plans: [], warnings: [] };
   const lastIndex = lastLlmStepIndex(skill.steps);
   if (before) result.stop = { step: before.step, exit_code: 2, lines: before.error.userLines() };
+  let admitted = false;
 
   for (const [index, step] of skill.steps.entries()) {
     const context = { ...inputs, now: time.now_utc, today: time.today, env, steps: outputs };
@@ -174,9 +176,22 @@ async function runSteps(options: RunSkillOptions, opened: (runId: string) => voi
       continue;
     }
 
+    // admission: before this invocation sends its first request, every later step must be able to go now
+    let holds: LaterStep[] | undefined;
+    if (!admitted) {
+      admitted = true;
+      const admission = admitRun(options, skill, index, privacy, runId, reused, clock);
+      if ('waiting' in admission) {
+        markWaiting(result, step.id, admission.waiting);
+        break;
+      }
+      holds = admission.holds;
+    }
+
     ledger.savePrompt(runId, step.id, redactEnv(messages, env));
+
     const outcome = await runLlmStep({
-      config, ledger, skill, step, messages, traits, runId, env: options.env, use: options.use, progress, clock, sleep,
+      config, ledger, skill, step, messages, traits, runId, env: options.env, use: options.use, progress, clock, sleep, holds,
       onText: index === lastIndex && !step.schema ? options.onText : undefined,
     });
     result.plans.push(outcome.plan);
@@ -204,12 +219,53 @@ async function runSteps(options: RunSkillOptions, opened: (runId: string) => voi
   }
 
   if (!options.dryRun) {
+    // what the run held for steps it did not reach goes back to the window
+    ledger.releaseHolds(runId);
     ledger.setRunStatus(runId, result.status, {
       output: result.status === 'ok' ? result.output : undefined,
       error: result.problem ? result.problem.join('\n') : null,
     });
   }
   return result;
+}
+
+/**
+ * The run's later LLM steps (no `when`, no saved output) planned now, prompts estimated from their templates.
+ * If one has no candidate, the run waits with nothing sent; otherwise each is held with the first reservation.
+ */
+function admitRun(
+  options: RunSkillOptions,
+  skill: Skill,
+  index: number,
+  privacy: StepTraits['privacy'],
+  runId: string,
+  reused: Map<string, unknown>,
+  clock: () => number,
+): { holds: LaterStep[] } | { waiting: Plan[] } {
+  const { config, ledger } = options;
+  // holds left by an earlier, interrupted invocation of this run are replaced by this admission's
+  ledger.releaseHolds(runId);
+  const later = skill.steps.slice(index + 1).filter((step): step is LlmStep => step.kind === 'llm' && step.when === undefined && !reused.has(step.id));
+  const planned = later.map((step) => {
+    const traits = traitsOf(skill, step, privacy, buildMessages(skill, step, step.prompt, step.system));
+    return { step, traits, plan: planFor({ config, ledger, traits, runId, env: options.env, use: options.use, clock }) };
+  });
+  const blocked = planned.filter((entry) => entry.plan.candidates.length === 0);
+  for (const entry of blocked) requireSomeKey(entry.plan.rejected, entry.step, skill, config);
+  if (blocked.length > 0) return { waiting: blocked.map((entry) => entry.plan) };
+  return { holds: planned.map((entry) => ({ traits: entry.traits, candidates: entry.plan.candidates })) };
+}
+
+/** Nothing sent because a later step cannot run now: wait until ALL of those steps can go (the latest of their ends). */
+function markWaiting(result: RunResult, stepId: string, plans: Plan[]): void {
+  result.problem = [`step ${stepId}: nothing was sent — ${plans.map((plan) => `step ${plan.step}`).join(', ')} of this run could not run now, so the run waits`];
+  let latest: number | null = 0;
+  for (const plan of plans) {
+    markBlocked(result, plan, plan.rejected);
+    const earliest = earliestUntil(plan.rejected);
+    latest = latest === null || earliest === null ? null : Math.max(latest, earliest);
+  }
+  result.unblock_at_ms = latest;
 }
 
 function markBlocked(result: RunResult, plan: Plan, rejections: Rejection[]): void {
