@@ -168,6 +168,8 @@ export class Ledger {
   // catalog
   saveCatalog(provider: string, models: catalog.CatalogModel[], synced_ms: number): void {
     catalog.saveCatalog(this.db, provider, models, synced_ms);
+    // a gone model is blocked until the next sync: from now on the catalog guard says whether it is still gone
+    health.clearBlocks(this.db, provider, 'model_gone', synced_ms);
   }
   catalogOf(provider: string): catalog.CatalogModel[] {
     return catalog.catalogOf(this.db, provider);

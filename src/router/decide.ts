@@ -49,7 +49,8 @@ export function backoffMs(tries: number, random: () => number): number {
 
 export function blockFor(
   error: ProviderError,
-  candidate: { provider: string; model: string; billing: Billing },
+  /** `catalog`: the provider has a model list that `portai models sync` reads (a gone model then waits for it) */
+  candidate: { provider: string; model: string; billing: Billing; catalog?: boolean },
   now_ms: number,
   run_id: string | null,
 ): HealthBlock | null {
@@ -65,7 +66,9 @@ export function blockFor(
   const afterRetry = (fallback_ms: number) => (error.retry_after_s !== undefined ? now_ms + error.retry_after_s * 1000 : fallback_ms);
   switch (error.kind) {
     case 'model_gone':
-      return block('model', now_ms + 24 * HOUR_MS, `${candidate.model} is gone: ${error.message}`);
+      // learned once: blocked until the next catalog sync clears it (the sync itself says whether it came back);
+      // a provider without a catalog has no sync, so a day
+      return block('model', candidate.catalog ? null : now_ms + 24 * HOUR_MS, `${candidate.model} is gone: ${error.message}`);
     case 'quota_exhausted': {
       const scope = error.scope === 'model' || error.scope === 'free_pool' ? error.scope : 'provider';
       // a reset time already past (a clock skew, a stale header) must not lift the block at once

@@ -71,7 +71,16 @@ export async function runLlmStep(input: LlmStepInput): Promise<LlmStepOutcome> {
   // the later steps are held once, with the first request that is reserved
   let holds = input.holds;
 
+  // candidates a catalog refreshed during this step has since ruled out
+  const skip = new Map<string, Rejection>();
+
   for (const candidate of plan.candidates) {
+    const skipped = skip.get(candidate.ref);
+    if (skipped) {
+      rejections.push(skipped);
+      progress.step(step.id, `✗ ${candidate.ref} — ${skipped.guard}: ${skipped.reason}`);
+      continue;
+    }
     const { provider, model } = candidateFacts(config, candidate.ref);
     progress.step(step.id, `→ ${candidate.ref} (${candidate.billing})`);
     let messages = input.messages;
@@ -90,7 +99,12 @@ export async function runLlmStep(input: LlmStepInput): Promise<LlmStepOutcome> {
       if (attempt.kind === 'error') {
         const error = attempt.error;
         failures.push(`${candidate.ref}: ${error.kind} — ${error.message}`);
-        const block = blockFor(error, { provider: provider.name, model: model.id, billing: model.billing }, input.clock(), input.runId);
+        const block = blockFor(error, { provider: provider.name, model: model.id, billing: model.billing, catalog: Boolean(provider.catalog) }, input.clock(), input.runId);
+        if (error.kind === 'model_gone' && provider.catalog) {
+          // learn it once: refresh a stale catalog first (the sync clears gone blocks), then block until the next sync
+          const fresh = await refreshCatalog(input, provider.name, model.id);
+          if (fresh) for (const rejection of fresh.rejected) if (!skip.has(rejection.ref)) skip.set(rejection.ref, rejection);
+        }
         if (block) ledger.addBlock(block);
         const move = nextMove(error, tries, config.retry);
         if (move.action === 'retry') {
@@ -135,6 +149,29 @@ export async function runLlmStep(input: LlmStepInput): Promise<LlmStepOutcome> {
   report.duration_ms = input.clock() - started;
   if (report.attempts === 0) return { kind: 'blocked', plan, rejections, report, warnings };
   return { kind: 'failed', plan, failures, report, warnings };
+}
+
+const CATALOG_STALE_MS = 86_400_000;
+
+/**
+ * One request to the free /models list when the catalog is over a day old or does not list the gone model.
+ * Returns a fresh plan (the catalog guard now knows what else is gone), or undefined when nothing was synced.
+ */
+async function refreshCatalog(input: LlmStepInput, providerName: string, modelId: string): Promise<Plan | undefined> {
+  const { ledger } = input;
+  const now = input.clock();
+  const last = ledger.lastSync(providerName);
+  const listed = last !== undefined && ledger.catalogOf(providerName).some((row) => row.id === modelId);
+  if (last !== undefined && now - last <= CATALOG_STALE_MS && listed) return undefined;
+  // loaded on first use, like the wire layer: most steps never need the sync code
+  const { syncCatalog } = await import('../catalog/sync.js');
+  const [report] = await syncCatalog({ config: input.config, ledger, env: input.env, provider: providerName, now_ms: now });
+  if (!report?.ok) {
+    input.progress.warn(`models sync ${providerName} failed: ${report?.error ?? 'no report'}`);
+    return undefined;
+  }
+  input.progress.step(input.step.id, `… ${modelId} is gone; synced the ${providerName} catalog (${report.models} models)`);
+  return planFor(input);
 }
 
 type AttemptResult =

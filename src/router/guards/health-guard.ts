@@ -10,6 +10,9 @@ export const healthGuard: Guard = (context) => {
   if (active.length === 0) return null;
   // the block that lasts longest decides when the candidate is free again
   const longest = active.reduce((best, block) => (lastsLonger(block, best) ? block : best));
+  if (longest.until_ms === null && longest.kind === 'model_gone') {
+    return reject(context, 'health', `${longest.reason} (until the next catalog sync)`, `portai models sync ${context.provider.name}`, null);
+  }
   if (longest.until_ms === null) {
     return reject(context, 'health', longest.reason, `portai providers unblock ${context.provider.name}`, null);
   }
