@@ -9,6 +9,7 @@ import { Agent, request } from 'undici';
 import { startLoopback } from './loopback.mjs';
 import { percentile, median, formatMs } from './stats.mjs';
 import { ledgerScale } from './ledger-scale.mjs';
+import { yieldBench } from './yield.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (file) => path.join(root, 'dist', file);
@@ -189,6 +190,15 @@ say('memory: peak RSS of a three-step skill run');
   const baseline = await rss(['--input-type=module', '-e', 'console.log(process.resourceUsage().maxRSS)']);
   const peak = await rss(['--input-type=module', '-e', script]);
   report('peak RSS, three-step run', `${peak.toFixed(0)} MB`, '< 120 MB', peak < 120, `node -e baseline ${baseline.toFixed(0)} MB (+${(peak - baseline).toFixed(0)} MB)`);
+}
+
+{
+  say('yield: a simulated free day per seed (bench/yield.mjs)');
+  const days = await yieldBench(undefined, [1, 2, 3]);
+  const worst = Math.min(...days.map((day) => day.done / day.optimum));
+  const bad = days.reduce((sum, day) => sum + day.paid + day.server_quota_errors + day.failed + day.lost, 0);
+  report('yield: runs done vs optimum, worst of 3 seeds', `${(100 * worst).toFixed(0)} %`, '≥ 95 %, 0 paid/quota errors/failed/lost', worst >= 0.95 && bad === 0,
+    days.map((day) => `seed ${day.seed}: ${day.done}/${day.optimum}, ${day.wasted} wasted, ${day.paid} paid, ${day.server_quota_errors} quota errors, ${day.failed} failed, ${day.lost} lost`).join('; '));
 }
 
 ledger.close();
