@@ -61,7 +61,8 @@ const SETUPS: Setup[] = [
     routes: 'routes:\n  - when: { effort: high }\n    use: [paid/pricey]\n  - use: [local/*]\n',
     skill: TWO_STEP_SKILL,
     args: ['draft', '-i', 'topic=tea'],
-    answers: ['1. boil water'],
+    // admission: a later step that cannot go stops the run before its first request, so nothing is sent at all
+    answers: [],
     exit: 3,
     step: 'review',
   },

@@ -258,7 +258,9 @@ function admitRun(
 
 /** Nothing sent because a later step cannot run now: wait until ALL of those steps can go (the latest of their ends). */
 function markWaiting(result: RunResult, stepId: string, plans: Plan[]): void {
-  result.problem = [`step ${stepId}: nothing was sent — ${plans.map((plan) => `step ${plan.step}`).join(', ')} of this run could not run now, so the run waits`];
+  // the step that cannot go is named first: it is the one to fix or wait for
+  const names = plans.map((plan) => `step ${plan.step}`).join(', ');
+  result.problem = [`${names}: no usable candidate now, so nothing was sent — the run stops before step ${stepId} rather than spend a request it could not finish`];
   let latest: number | null = 0;
   for (const plan of plans) {
     markBlocked(result, plan, plan.rejected);
