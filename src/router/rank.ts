@@ -20,8 +20,8 @@ export function rankCandidates(candidates: Candidate[], evidence: HealthEvidence
 
 /** Higher decaying success score first, then fewer recent failures, then lower latency; ties keep config order. */
 function compare(a: HealthEvidence | undefined, b: HealthEvidence | undefined): number {
-  const scoreA = a?.score ?? 0.5;
-  const scoreB = b?.score ?? 0.5;
+  const scoreA = scoreOf(a);
+  const scoreB = scoreOf(b);
   // scores within a hair are a tie: a few milliseconds of decay must not reshuffle two healthy models
   if (Math.abs(scoreA - scoreB) > 0.01) return scoreB - scoreA;
   const failures = (a?.recent_failures ?? 0) - (b?.recent_failures ?? 0);
@@ -31,6 +31,14 @@ function compare(a: HealthEvidence | undefined, b: HealthEvidence | undefined): 
   if (latencyA === null || latencyB === null) return 0;
   // latency alone decides only past a 20 % difference: ordinary jitter keeps config order
   return Math.abs(latencyA - latencyB) > 0.2 * Math.min(latencyA, latencyB) ? latencyA - latencyB : 0;
+}
+
+/**
+ * Only failures move a candidate back: a model that has not failed in the hour (or not been tried) keeps its place,
+ * so one lucky answer never puts an untried model of the route behind another.
+ */
+function scoreOf(evidence: HealthEvidence | undefined): number {
+  return evidence === undefined || evidence.ok === evidence.total ? 1 : evidence.score;
 }
 
 /** "b:free 44/44 ok in the last hour; a:free 4/5" */
