@@ -93,8 +93,8 @@ describe('admission lookahead', () => {
     const [job] = ledger.listJobs();
     expect(job.state).toBe('waiting');
     expect(job.attempts).toBe(0);
-    // the window's one request ages out 5 h after it was sent
-    expect(job.not_before_ms).toBe(NOON - 3_600_000 + 5 * 3_600_000);
+    // the window's one request ages out 5 h after it was sent, plus the rolling margin (limits.margin_seconds, 1 s)
+    expect(job.not_before_ms).toBe(NOON - 3_600_000 + 5 * 3_600_000 + 1000);
     expect(job.reason).toContain('step think');
     expect(provider.requests).toHaveLength(0);
     expect(ledger.attemptsOf(runId)).toHaveLength(0);
