@@ -7,48 +7,26 @@ import { openAIResponseFromAnthropic } from './translate-openai.js';
 import { OpenAIStreamTranslator } from './translate-openai-stream.js';
 import { isRecord, parseJsonText, relayFailure, type RelayInput, type RelayUsage } from './relay-common.js';
 import { translateResponse } from './translate-response.js';
+import { readChatChunks, readChatJson } from './read-chat-upstream.js';
 import { AnthropicStreamTranslator } from './translate-stream.js';
 
 export async function relayAnthropicFromOpenAI(input: RelayInput): Promise<RelayUsage> {
   const { upstream, endpoint, response } = input;
   try {
     if (!input.stream) {
-      const json = parseJsonText(await upstream.body.text());
-      if (!isRecord(json)) throw badResponse(endpoint, 'the upstream answer is not JSON', upstream.status, true);
-      if (json.error !== undefined) throw mapBodyError(endpoint, json, upstream.headers, Date.now(), input.model);
-      const choice = Array.isArray(json.choices) && isRecord(json.choices[0]) ? json.choices[0] : undefined;
-      if (choice?.finish_reason === 'error') throw mapBodyError(endpoint, choice.error ?? { message: 'generation failed' }, upstream.headers, Date.now(), input.model);
-      const openai = json as unknown as OpenAIResponse;
+      const openai = await readChatJson(input);
       const message = translateResponse(openai, endpoint.provider, input.estimatedInputTokens);
       sendJson(response, 200, message);
       return { input_tokens: openai.usage?.prompt_tokens, output_tokens: openai.usage?.completion_tokens, cost_usd: openai.usage?.cost, served_model: openai.model };
     }
 
     const translator = new AnthropicStreamTranslator({ model: input.model, estimatedInputTokens: input.estimatedInputTokens, provider: endpoint.provider });
-    let servedModel: string | undefined;
-    let finishSeen = false;
-    let usageSeen = false;
     const send = (events: Array<{ type: string }>) => {
       if (events.length === 0) return;
       if (!response.headersSent) startEventStream(response);
       for (const event of events) writeAnthropicEvent(response, event);
     };
-    const finished = await readEvents(upstream.body, (event) => {
-      const data = event.data.trim();
-      if (data === '[DONE]') return true;
-      const chunk = parseJsonText(data);
-      if (!isRecord(chunk)) throw badResponse(endpoint, 'a stream chunk is not JSON', upstream.status, true);
-      if (chunk.error !== undefined) throw mapBodyError(endpoint, chunk, upstream.headers, Date.now(), input.model);
-      const choice = Array.isArray(chunk.choices) && isRecord(chunk.choices[0]) ? chunk.choices[0] : undefined;
-      if (choice?.finish_reason === 'error') throw mapBodyError(endpoint, choice.error ?? { message: 'generation failed' }, upstream.headers, Date.now(), input.model);
-      if (typeof chunk.model === 'string') servedModel = chunk.model;
-      if (typeof choice?.finish_reason === 'string') finishSeen = true;
-      if (isRecord(chunk.usage)) usageSeen = true;
-      send(translator.push(chunk as OpenAIChunk));
-      return false;
-    });
-    // finished and usage reported, then closed without [DONE]: the answer is whole
-    if (!finished && !(finishSeen && usageSeen)) throw badResponse(endpoint, 'the upstream stream ended before [DONE]', upstream.status, true);
+    const { served_model: servedModel } = await readChatChunks(input, (chunk) => send(translator.push(chunk)));
     send(translator.finish());
     response.end();
     return { ...translator.usage, served_model: servedModel };

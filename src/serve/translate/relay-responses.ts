@@ -2,6 +2,7 @@
 // existing translators) and the answer is turned into a Response object or the Responses event stream.
 import { badResponse, mapBodyError } from '../../wire/map-error.js';
 import { readEvents } from '../../wire/sse.js';
+import { readChatChunks, readChatJson } from '../read-chat-upstream.js';
 import type { AnthropicEvent, AnthropicResponse, OpenAIChunk, OpenAIResponse } from '../formats.js';
 import { sendJson, startEventStream } from '../http-io.js';
 import { isRecord, parseJsonText, relayFailure, type RelayInput, type RelayUsage } from '../relay-common.js';
@@ -26,34 +27,11 @@ async function fromChat(input: RelayInput, echo: ResponsesEcho): Promise<RelayUs
   const translator = new ResponsesStreamTranslator({ model: input.model, echo, estimatedInputTokens: input.estimatedInputTokens, provider: endpoint.provider });
   try {
     if (!input.stream) {
-      const json = parseJsonText(await upstream.body.text());
-      if (!isRecord(json)) throw badResponse(endpoint, 'the upstream answer is not JSON', upstream.status, true);
-      if (json.error !== undefined) throw mapBodyError(endpoint, json, upstream.headers, Date.now(), input.model);
-      const choice = Array.isArray(json.choices) && isRecord(json.choices[0]) ? json.choices[0] : undefined;
-      if (choice?.finish_reason === 'error') throw mapBodyError(endpoint, choice.error ?? { message: 'generation failed' }, upstream.headers, Date.now(), input.model);
-      const chat = json as unknown as OpenAIResponse;
+      const chat = await readChatJson(input);
       sendJson(response, 200, responseFromChat(chat, echo, endpoint.provider, input.estimatedInputTokens));
       return { input_tokens: chat.usage?.prompt_tokens, output_tokens: chat.usage?.completion_tokens, cost_usd: chat.usage?.cost, served_model: chat.model };
     }
-    let servedModel: string | undefined;
-    let finishSeen = false;
-    let usageSeen = false;
-    const finished = await readEvents(upstream.body, (event) => {
-      const data = event.data.trim();
-      if (data === '[DONE]') return true;
-      const chunk = parseJsonText(data);
-      if (!isRecord(chunk)) throw badResponse(endpoint, 'a stream chunk is not JSON', upstream.status, true);
-      if (chunk.error !== undefined) throw mapBodyError(endpoint, chunk, upstream.headers, Date.now(), input.model);
-      const choice = Array.isArray(chunk.choices) && isRecord(chunk.choices[0]) ? chunk.choices[0] : undefined;
-      if (choice?.finish_reason === 'error') throw mapBodyError(endpoint, choice.error ?? { message: 'generation failed' }, upstream.headers, Date.now(), input.model);
-      if (typeof chunk.model === 'string') servedModel = chunk.model;
-      if (typeof choice?.finish_reason === 'string') finishSeen = true;
-      if (isRecord(chunk.usage)) usageSeen = true;
-      send(input, translator.push(chunk as OpenAIChunk));
-      return false;
-    });
-    // finished and usage reported, then closed without [DONE]: the answer is whole (as relay-pass.ts)
-    if (!finished && !(finishSeen && usageSeen)) throw badResponse(endpoint, 'the upstream stream ended before [DONE]', upstream.status, true);
+    const { served_model: servedModel } = await readChatChunks(input, (chunk) => send(input, translator.push(chunk)));
     send(input, translator.finish());
     response.end();
     return { ...translator.usage, served_model: servedModel };
