@@ -37,6 +37,8 @@ export interface ModelFacts {
   quota_weight?: number;
   /** ISO date after which the model leaves the provider (OpenRouter expiration_date) */
   expires?: string;
+  /** what the model reads (OpenRouter architecture.input_modalities); absent = unknown = text only */
+  input_modalities?: Array<'text' | 'image' | 'audio' | 'video' | 'file'>;
 }
 
 export interface WindowLimit {

@@ -139,11 +139,20 @@ describe('translateRequest (Anthropic → OpenAI chat)', () => {
     ]);
   });
 
-  it('rejects images with a clear 400', () => {
-    const attempt = () =>
-      translateRequest({ model: 'x', messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', data: '' } }] }] }, 'm');
+  it('replaces images by a placeholder for a model not known to read them, with a warning, never a 400', () => {
+    const image = { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AA==' } };
+    const translated = translateRequest({ model: 'x', messages: [{ role: 'user', content: [image] }] }, 'm');
+    expect(translated.body.messages).toEqual([{ role: 'user', content: '[image omitted: model has no vision]' }]);
+    expect(translated.warning).toMatch(/placeholder/);
+    const vision = translateRequest({ model: 'x', messages: [{ role: 'user', content: [image] }] }, 'm', { vision: true });
+    expect(vision.body.messages).toEqual([{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:image/png;base64,AA==' } }] }]);
+    expect(vision.warning).toBeUndefined();
+  });
+
+  it('rejects a block type it cannot translate with a clear 400', () => {
+    const attempt = () => translateRequest({ model: 'x', messages: [{ role: 'user', content: [{ type: 'document', source: { type: 'base64', data: '' } }] }] }, 'm');
     expect(attempt).toThrow(ClientError);
-    expect(attempt).toThrow(/messages\[0\]: images are not supported/);
+    expect(attempt).toThrow(/messages\[0\]: 'document' content blocks are not supported/);
   });
 
   it('maps thinking budgets to effort', () => {

@@ -17,6 +17,7 @@ import { effortForThinking } from './translate-request.js';
 import { upstreamRequest } from './upstream-request.js';
 import { webSearchUsd, type ScreenedRequest } from './screen-request.js';
 import { requestTraits } from './request-traits.js';
+import { readsImages } from './translate-image.js';
 import { attempt } from './upstream-attempt.js';
 import { failedError, blockedError } from './outcome.js';
 import type { ResponsesEcho } from './translate/responses-format.js';
@@ -87,6 +88,7 @@ export async function proxy(context: ServeContext, call: ProxyCall): Promise<voi
       privacy: traits.privacy,
       webSearch: call.webSearch,
       thinking: wantsThinking ? model.thinking : undefined,
+      vision: () => readsImages(model.input_modalities, model.input_modalities ? undefined : ledger.catalogOf(provider.name).find((row) => row.id === model.id)?.raw),
     });
     let tries = 0;
     while (!call.signal.aborted) {
@@ -99,6 +101,11 @@ export async function proxy(context: ServeContext, call: ProxyCall): Promise<voi
       }
       sent++;
       ledger.markSent(reservation.attempt_id, context.clock());
+      // set before the relay writes its head; a later candidate that can read the images clears it
+      if (!call.response.headersSent) {
+        if (upstream.warning) call.response.setHeader('x-portai-warning', upstream.warning);
+        else call.response.removeHeader('x-portai-warning');
+      }
       const outcome = await attempt(call, upstream, endpoint, model.id, estimatedInputTokens);
       const finishedAt = context.clock();
       if (outcome.ok) {
@@ -123,6 +130,8 @@ export async function proxy(context: ServeContext, call: ProxyCall): Promise<voi
     }
     if (call.signal.aborted) return;
   }
+  // the warning was about an answer that never came
+  if (!call.response.headersSent) call.response.removeHeader('x-portai-warning');
   if (sent === 0) throw blockedError(call.body.model as string, plan, rejections, call.format, context.clock());
   throw failedError(call.body.model as string, failures, context.clock());
 }

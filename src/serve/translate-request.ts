@@ -14,18 +14,27 @@ import type {
   OpenAITool,
   OpenAIToolChoice,
 } from './formats.js';
+import { IMAGE_OMITTED_WARNING, imagePart, partsContent, type OpenAIPart } from './translate-image.js';
 
 export interface TranslatedRequest {
   body: OpenAIRequest;
   /** what the client's `thinking` asked for, to switch the upstream model's reasoning on */
   reasoningEffort?: Effort;
+  /** for the client's `x-portai-warning` header: something of its request did not reach the model */
+  warning?: string;
 }
 
-export function translateRequest(request: AnthropicRequest, model: string): TranslatedRequest {
+export interface TranslateOptions {
+  /** the model is known to accept image input (preset, config or catalog `input_modalities`) */
+  vision?: boolean;
+}
+
+export function translateRequest(request: AnthropicRequest, model: string, options: TranslateOptions = {}): TranslatedRequest {
   const messages: OpenAIMessage[] = [];
   const system = systemText(request.system);
   if (system) messages.push({ role: 'system', content: system });
-  request.messages.forEach((message, index) => messages.push(...translateMessage(message, index)));
+  const images: ImageState = { vision: options.vision === true, omitted: false };
+  request.messages.forEach((message, index) => messages.push(...translateMessage(message, index, images)));
 
   const body: OpenAIRequest = { model, messages };
   if (request.max_tokens !== undefined) body.max_tokens = request.max_tokens;
@@ -42,7 +51,15 @@ export function translateRequest(request: AnthropicRequest, model: string): Tran
     // usage arrives only in the final chunk, and only when asked for
     body.stream_options = { include_usage: true };
   }
-  return { body, reasoningEffort: effortForThinking(request.thinking) };
+  const translated: TranslatedRequest = { body, reasoningEffort: effortForThinking(request.thinking) };
+  if (images.omitted) translated.warning = IMAGE_OMITTED_WARNING;
+  return translated;
+}
+
+interface ImageState {
+  vision: boolean;
+  /** set when some image became a placeholder */
+  omitted: boolean;
 }
 
 /** Anthropic's thinking budget in tokens → the coarse effort scale OpenAI-style reasoning understands. */
@@ -64,9 +81,9 @@ function systemText(system: AnthropicRequest['system']): string {
     .join('\n\n');
 }
 
-function translateMessage(message: AnthropicMessage, index: number): OpenAIMessage[] {
+function translateMessage(message: AnthropicMessage, index: number, images: ImageState): OpenAIMessage[] {
   if (typeof message.content === 'string') return [{ role: message.role, content: message.content }];
-  return message.role === 'assistant' ? [assistantMessage(message.content, index)] : userMessages(message.content, index);
+  return message.role === 'assistant' ? [assistantMessage(message.content, index)] : userMessages(message.content, index, images);
 }
 
 function assistantMessage(blocks: AnthropicBlock[], index: number): OpenAIMessage {
@@ -87,33 +104,52 @@ function assistantMessage(blocks: AnthropicBlock[], index: number): OpenAIMessag
   return message;
 }
 
-/** Tool results become `role: tool` messages, placed first: OpenAI wants them right after the assistant's tool_calls. */
-function userMessages(blocks: AnthropicBlock[], index: number): OpenAIMessage[] {
+/**
+ * Tool results become `role: tool` messages, placed first: OpenAI wants them right after the assistant's tool_calls.
+ * A tool message carries text only, so a tool's images go into the user message that follows, ahead of its own parts.
+ */
+function userMessages(blocks: AnthropicBlock[], index: number, images: ImageState): OpenAIMessage[] {
   const results: OpenAIMessage[] = [];
-  const text: string[] = [];
+  const toolImages: OpenAIPart[] = [];
+  const parts: OpenAIPart[] = [];
   for (const block of blocks) {
-    if (block.type === 'text') text.push(String(block.text ?? ''));
-    else if (block.type === 'tool_result') results.push(toolMessage(block as AnthropicToolResultBlock, index));
-    else unsupported(block.type, index);
+    if (block.type === 'text') parts.push({ type: 'text', text: String(block.text ?? '') });
+    else if (block.type === 'image') parts.push(image(block, images));
+    else if (block.type === 'tool_result') {
+      const tool = toolMessage(block as AnthropicToolResultBlock, index, images);
+      results.push(tool.message);
+      toolImages.push(...tool.images);
+    } else unsupported(block.type, index);
   }
-  if (text.length) results.push({ role: 'user', content: text.join('\n\n') });
+  const all = [...toolImages, ...parts];
+  if (all.length) results.push({ role: 'user', content: partsContent(all, '\n\n') });
   return results;
 }
 
-function toolMessage(block: AnthropicToolResultBlock, index: number): OpenAIMessage {
+function toolMessage(block: AnthropicToolResultBlock, index: number, images: ImageState): { message: OpenAIMessage; images: OpenAIPart[] } {
   let content = '';
+  const attached: OpenAIPart[] = [];
   if (typeof block.content === 'string') content = block.content;
   else if (Array.isArray(block.content)) {
-    content = block.content
-      .map((part) => {
-        if (part.type !== 'text') unsupported(`${part.type} inside tool_result`, index);
-        return part.text ?? '';
-      })
-      .join('\n');
+    const text: string[] = [];
+    for (const part of block.content) {
+      if (part.type === 'image') attached.push(image(part, images));
+      else if (part.type === 'text') text.push(part.text ?? '');
+      else unsupported(`${part.type} inside tool_result`, index);
+    }
+    content = text.join('\n');
+    // an image-only result (a screenshot) still needs words, or the model sees an empty answer
+    if (attached.length && !content) content = 'The tool returned an image; it follows in the next message.';
   }
   // OpenAI has no is_error flag; say it in words so the model still knows the tool failed
   if (block.is_error) content = `Error: ${content}`;
-  return { role: 'tool', tool_call_id: block.tool_use_id, content };
+  return { message: { role: 'tool', tool_call_id: block.tool_use_id, content }, images: attached };
+}
+
+function image(block: Record<string, unknown>, images: ImageState): OpenAIPart {
+  const { part, omitted } = imagePart(block, images.vision);
+  if (omitted) images.omitted = true;
+  return part;
 }
 
 function translateTool(tool: AnthropicTool): OpenAITool {
@@ -139,6 +175,5 @@ function translateToolChoice(choice: NonNullable<AnthropicRequest['tool_choice']
 }
 
 function unsupported(type: string, index: number): never {
-  const what = type === 'image' ? 'images are' : `'${type}' content blocks are`;
-  throw badRequest(`messages[${index}]: ${what} not supported by portai serve on an OpenAI-chat route; send text only`);
+  throw badRequest(`messages[${index}]: '${type}' content blocks are not supported by portai serve on an OpenAI-chat route; send text or images`);
 }

@@ -22,6 +22,8 @@ export interface UpstreamRequest {
   headers: Record<string, string>;
   body: Record<string, unknown>;
   mode: RelayMode;
+  /** for the client's x-portai-warning header */
+  warning?: string;
 }
 
 export interface UpstreamInput {
@@ -39,6 +41,8 @@ export interface UpstreamInput {
   webSearch?: { max_results: number };
   /** the model's thinking control to switch on, when the request asks for thinking */
   thinking?: ModelFacts['thinking'];
+  /** whether the model reads images; asked only when an Anthropic request is translated */
+  vision?: () => boolean;
 }
 
 export function upstreamRequest(input: UpstreamInput): UpstreamRequest {
@@ -61,10 +65,12 @@ export function upstreamRequest(input: UpstreamInput): UpstreamRequest {
 
   let body: Record<string, unknown>;
   let mode: RelayMode;
+  let warning: string | undefined;
   if (format === 'anthropic') {
-    const translated = translateRequest(input.body as unknown as AnthropicRequest, model.id);
+    const translated = translateRequest(input.body as unknown as AnthropicRequest, model.id, { vision: input.vision?.() });
     body = translated.body as unknown as Record<string, unknown>;
     mode = 'anthropic-from-openai';
+    warning = translated.warning;
   } else {
     const client = input.body as OpenAIRequest;
     body = { ...client, model: model.id };
@@ -76,7 +82,9 @@ export function upstreamRequest(input: UpstreamInput): UpstreamRequest {
     mode = 'openai-pass';
   }
   applyFamilyExtras(body, input);
-  return { url: `${endpoint.base_url}/chat/completions`, headers: requestHeaders(endpoint, stream), body, mode };
+  const request: UpstreamRequest = { url: `${endpoint.base_url}/chat/completions`, headers: requestHeaders(endpoint, stream), body, mode };
+  if (warning) request.warning = warning;
+  return request;
 }
 
 /** The same provider extras a skill step gets (wire layer's mappers), merged over whatever the client sent. */
