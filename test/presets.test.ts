@@ -132,6 +132,12 @@ describe('shipped presets', () => {
     }
   });
 
+  it('states input_modalities only with a source, and only OpenAI models read images (others: unknown = no vision)', () => {
+    const readers = [...presets.values()].flatMap((item) => item.models.filter((model) => model.input_modalities?.includes('image')).map((model) => `${item.name}/${model.id}`));
+    expect(readers).toEqual(['openai/gpt-5.5', 'openai/gpt-5.4', 'openai/gpt-5.4-mini', 'openai/gpt-5-mini']);
+    expect(fs.readFileSync(path.join(shippedPresetsDir(), 'openai.yaml'), 'utf8')).toMatch(/# input_modalities: .*\(https:\/\/developers\.openai\.com\//);
+  });
+
   it('reads unknown as absent, and the provider-wide fact fills in for models that state none', () => {
     const gptOss = preset('openrouter').models.find((model) => model.id === 'openai/gpt-oss-20b:free');
     expect(gptOss && 'trains_on_data' in gptOss).toBe(false);
