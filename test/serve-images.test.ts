@@ -94,6 +94,20 @@ describe('images in a user message, Anthropic client → OpenAI-chat upstream', 
     expect(chatRequest(body)).toEqual([]);
   });
 
+  it('streaming: the warning header comes with the event stream', async () => {
+    harness = await startHarness({ config });
+    const response = await fetch(`${harness.server.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${harness.server.token}`, 'anthropic-version': '2023-06-01' },
+      body: JSON.stringify({ model: 'plain', max_tokens: 100, stream: true, messages: [{ role: 'user', content: [urlImage, { type: 'text', text: 'and this?' }] }] }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(response.headers.get('x-portai-warning')).toMatch(/placeholder/);
+    expect(await response.text()).toContain('message_stop');
+    expect(JSON.stringify(sentBody())).not.toContain('example.com/cat.jpg');
+  });
+
   it("the provider's synced catalog (OpenRouter architecture.input_modalities) counts when the config states nothing", async () => {
     harness = await startHarness({ config });
     const row = (id: string, input_modalities: string[]) => ({ id, prompt_price: 0, completion_price: 0, context: 100_000, expiration: null, raw: { id, architecture: { input_modalities } } });
@@ -102,6 +116,26 @@ describe('images in a user message, Anthropic client → OpenAI-chat upstream', 
     expect(status).toBe(200);
     expect(warning).toBeNull();
     expect(sentBody().messages[0].content).toEqual([{ type: 'image_url', image_url: { url: `data:image/png;base64,${PNG}` } }]);
+  });
+});
+
+describe('falling back between candidates', () => {
+  it('the warning belongs to the candidate that answered: none when a vision model takes over', async () => {
+    harness = await startHarness({
+      config: (fakeUrl) => {
+        const base = config(fakeUrl);
+        return { ...base, routes: [{ when: { tag: 'vision' }, use: ['openrouter/free/beta:free', 'openrouter/free/alpha:free'], order: 'fixed' }, ...base.routes] };
+      },
+    });
+    harness.fake.enqueue({ model: 'free/beta:free', status: 404, body: JSON.stringify({ error: { code: 404, message: 'No endpoints found for free/beta:free.' } }) });
+    const { status, warning } = await messages('vision', [base64Image]);
+    expect(status).toBe(200);
+    expect(warning).toBeNull();
+    const [first, second] = harness.fake.requests.map((request) => request.body as Sent);
+    expect(first.model).toBe('free/beta:free');
+    expect(first.messages[0].content).toBe(IMAGE_OMITTED);
+    expect(second.model).toBe('free/alpha:free');
+    expect(second.messages[0].content).toEqual([{ type: 'image_url', image_url: { url: `data:image/png;base64,${PNG}` } }]);
   });
 });
 
