@@ -240,12 +240,10 @@ describe('security and errors', () => {
     expect(harness.fake.requests).toHaveLength(0);
   });
 
-  it('images are refused with a clear 400 on a translated route', async () => {
-    const failure = await client.messages
-      .create({ model: 'free', max_tokens: 10, messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } }] }] })
-      .catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(Anthropic.BadRequestError);
-    expect(String((failure as Error).message)).toContain('images are not supported');
+  it('an image on a translated route to a model not known to read images is a placeholder, never a 400', async () => {
+    const message = await client.messages.create({ model: 'free', max_tokens: 10, messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } }] }] });
+    expect(message.type).toBe('message');
+    expect((harness.fake.requests[0].body as { messages: Array<{ content: unknown }> }).messages[0].content).toBe('[image omitted: model has no vision]');
   });
 
   it('accepts the SDK beta path (?beta=true) and answers in Anthropic format', async () => {
