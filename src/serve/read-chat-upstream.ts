@@ -13,8 +13,8 @@ export async function readChatJson(input: RelayInput): Promise<OpenAIResponse> {
   return json as unknown as OpenAIResponse;
 }
 
-/** Calls onChunk for each chunk; resolves with the served model once the stream is whole. */
-export async function readChatChunks(input: RelayInput, onChunk: (chunk: OpenAIChunk) => void): Promise<{ served_model?: string }> {
+/** Calls onChunk for each chunk (parsed, and its data line as sent); resolves with the served model once the stream is whole. */
+export async function readChatChunks(input: RelayInput, onChunk: (chunk: OpenAIChunk, data: string) => void): Promise<{ served_model?: string }> {
   const { upstream, endpoint } = input;
   let servedModel: string | undefined;
   let finishSeen = false;
@@ -28,7 +28,7 @@ export async function readChatChunks(input: RelayInput, onChunk: (chunk: OpenAIC
     if (typeof chunk.model === 'string') servedModel = chunk.model;
     if (typeof choice?.finish_reason === 'string') finishSeen = true;
     if (isRecord(chunk.usage)) usageSeen = true;
-    onChunk(chunk as unknown as OpenAIChunk);
+    onChunk(chunk as unknown as OpenAIChunk, data);
     return false;
   });
   // finished and usage reported, then closed without [DONE]: the answer is whole

@@ -5,6 +5,8 @@ import { badResponse, mapBodyError } from '../wire/map-error.js';
 import { readEvents } from '../wire/sse.js';
 import { usageOf } from '../wire/openai-fields.js';
 import { startEventStream, writeOpenAIData } from './http-io.js';
+import type { OpenAIChunk } from './formats.js';
+import { readChatChunks } from './read-chat-upstream.js';
 import { isRecord, parseJsonText, relayFailure, type RelayInput, type RelayUsage } from './relay-common.js';
 
 /** includeUsage: the client asked for usage itself; otherwise the usage portai asked for is kept from it. */
@@ -25,29 +27,14 @@ export async function relayOpenAIPass(input: RelayInput & { includeUsage: boolea
     }
     const usage: RelayUsage = {};
     const held: string[] = [];
-    let finishSeen = false;
-    let usageSeen = false;
-    const finished = await readEvents(upstream.body, (event) => {
-      const data = event.data.trim();
-      if (data === '[DONE]') return true;
-      const chunk = parseJsonText(data);
-      if (!isRecord(chunk)) throw badResponse(endpoint, 'a stream chunk is not JSON', upstream.status, true);
-      if (chunk.error !== undefined) throw mapBodyError(endpoint, chunk, upstream.headers, Date.now(), input.model);
-      const choice = Array.isArray(chunk.choices) && isRecord(chunk.choices[0]) ? chunk.choices[0] : undefined;
-      if (choice?.finish_reason === 'error') throw mapBodyError(endpoint, choice.error ?? { message: 'generation failed' }, upstream.headers, Date.now(), input.model);
-      if (typeof choice?.finish_reason === 'string') finishSeen = true;
-      if (isRecord(chunk.usage)) {
-        usageSeen = true;
-        Object.assign(usage, definedOnly(usageOf(chunk.usage)));
-      }
-      if (typeof chunk.model === 'string') usage.served_model = chunk.model;
+    const { served_model } = await readChatChunks(input, (chunk, data) => {
+      if (isRecord(chunk.usage)) Object.assign(usage, definedOnly(usageOf(chunk.usage)));
       const forwarded = forClient(chunk, data, input.includeUsage);
       if (forwarded !== undefined) held.push(forwarded);
+      const choice = chunk.choices?.[0];
       if (choice && hasContent(choice)) flush(input, held);
-      return false;
     });
-    // an upstream that finished the answer and reported its usage, then closed without [DONE], did answer
-    if (!finished && !(finishSeen && usageSeen)) throw badResponse(endpoint, 'the upstream stream ended before [DONE]', upstream.status, true);
+    if (served_model !== undefined) usage.served_model = served_model;
     flush(input, held);
     writeOpenAIData(response, '[DONE]');
     response.end();
@@ -102,16 +89,16 @@ export async function relayAnthropicPass(input: RelayInput): Promise<RelayUsage>
  * The chunk as the client should see it. portai always asks for usage (its ledger needs it); a client that did not
  * gets no usage-only final chunk and no usage field, as the upstream would have sent it.
  */
-function forClient(chunk: Record<string, unknown>, data: string, includeUsage: boolean): string | undefined {
+function forClient(chunk: OpenAIChunk, data: string, includeUsage: boolean): string | undefined {
   if (includeUsage || chunk.usage === undefined) return data;
   if (!Array.isArray(chunk.choices) || chunk.choices.length === 0) return undefined;
   const { usage: _usage, ...rest } = chunk;
   return JSON.stringify(rest);
 }
 
-function hasContent(choice: Record<string, unknown>): boolean {
+function hasContent(choice: NonNullable<OpenAIChunk['choices']>[number]): boolean {
   if (typeof choice.finish_reason === 'string') return true;
-  const delta = isRecord(choice.delta) ? choice.delta : {};
+  const delta = choice.delta ?? {};
   return Boolean(delta.content || delta.tool_calls || delta.reasoning || delta.reasoning_content);
 }
 
