@@ -1,16 +1,12 @@
 // A bash completion script generated from the command tree: subcommands, options (skipping option values),
 // skill names from `portai skills list`, and the completion shells.
 import { allNodes, type CommandNode } from './command-tree.js';
+import { caseArms, posixQuote as quote, valueFlagKeys } from './shell-parts.js';
 
 export function bashCompletion(root: CommandNode): string {
   const nodes = allNodes(root);
-  const cases = (body: (node: CommandNode) => string | undefined) =>
-    nodes
-      .map((node) => [node, body(node)] as const)
-      .filter(([, text]) => text !== undefined)
-      .map(([node, text]) => `    ${quote(node.path)}) ${text} ;;`)
-      .join('\n');
-  const valueFlags = nodes.flatMap((node) => node.options.filter((option) => option.takesValue).flatMap((option) => option.flags.map((flag) => quote(`${node.path}|${flag}`))));
+  const cases = (body: (node: CommandNode) => string | undefined) => caseArms(nodes, body);
+  const valueFlags = valueFlagKeys(nodes, quote);
   return `# portai completion for bash. Load it with:  source <(portai completion bash)
 # or save it as ~/.local/share/bash-completion/completions/portai
 
@@ -69,9 +65,4 @@ function argumentWords(node: CommandNode): string | undefined {
   if (!argument || argument.kind === 'file') return undefined;
   if (argument.kind === 'words') return `echo ${quote(argument.words.join(' '))}`;
   return "portai skills list 2>/dev/null | cut -d ' ' -f 1";
-}
-
-/** Single quotes for the shell; a command path or a flag never holds one, but be safe. */
-function quote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
 }

@@ -1,6 +1,7 @@
 // A fish completion script generated from the command tree: one `complete` line per subcommand and option,
 // each guarded by the command path typed so far.
 import { allNodes, type CommandNode } from './command-tree.js';
+import { valueFlagKeys } from './shell-parts.js';
 
 export function fishCompletion(root: CommandNode): string {
   const nodes = allNodes(root);
@@ -17,7 +18,7 @@ export function fishCompletion(root: CommandNode): string {
     if (argument?.kind === 'skill') lines.push(`complete -c portai ${at} -a ${quote("(portai skills list 2>/dev/null | string split -f 1 ' ')")}`);
     if (argument?.kind === 'file') lines.push(`complete -c portai ${at} -F`);
   }
-  const valueFlags = nodes.flatMap((node) => node.options.filter((option) => option.takesValue).flatMap((option) => option.flags.map((flag) => quote(`${node.path}|${flag}`))));
+  const valueFlags = valueFlagKeys(nodes, quote);
   const children = nodes
     .filter((node) => node.commands.length > 0)
     .map((node) => `        case ${quote(node.path)}\n            printf '%s\\n' ${node.commands.map((child) => quote(child.name)).join(' ')}`)

@@ -2,16 +2,12 @@
 // `path`, `commands` and `options` are special parameters in zsh ($PATH's array, the command hash, the shell
 // options), hence the prefixed names.
 import { allNodes, type CommandNode } from './command-tree.js';
+import { caseArms, posixQuote as quote, valueFlagKeys } from './shell-parts.js';
 
 export function zshCompletion(root: CommandNode): string {
   const nodes = allNodes(root);
-  const cases = (body: (node: CommandNode) => string | undefined) =>
-    nodes
-      .map((node) => [node, body(node)] as const)
-      .filter(([, text]) => text !== undefined)
-      .map(([node, text]) => `    ${quote(node.path)}) ${text} ;;`)
-      .join('\n');
-  const valueFlags = nodes.flatMap((node) => node.options.filter((option) => option.takesValue).flatMap((option) => option.flags.map((flag) => quote(`${node.path}|${flag}`))));
+  const cases = (body: (node: CommandNode) => string | undefined) => caseArms(nodes, body);
+  const valueFlags = valueFlagKeys(nodes, quote);
   return `#compdef portai
 # portai completion for zsh. Save it as _portai in a folder on $fpath, or load it with:  source <(portai completion zsh)
 
@@ -75,8 +71,4 @@ function argumentLine(node: CommandNode): string | undefined {
 
 function escapeColon(text: string): string {
   return text.replace(/:/g, '\\:');
-}
-
-function quote(text: string): string {
-  return `'${text.replace(/'/g, `'\\''`)}'`;
 }
