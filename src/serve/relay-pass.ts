@@ -3,7 +3,7 @@
 // saying anything can still fall back to the next candidate.
 import { badResponse, mapBodyError } from '../wire/map-error.js';
 import { readEvents } from '../wire/sse.js';
-import { usageOf } from '../wire/openai-fields.js';
+import { mergeUsage, usageOf } from '../wire/openai-fields.js';
 import { startEventStream, writeOpenAIData } from './http-io.js';
 import type { OpenAIChunk } from './formats.js';
 import { readChatChunks } from './read-chat-upstream.js';
@@ -28,7 +28,7 @@ export async function relayOpenAIPass(input: RelayInput & { includeUsage: boolea
     const usage: RelayUsage = {};
     const held: string[] = [];
     const { served_model } = await readChatChunks(input, (chunk, data) => {
-      if (isRecord(chunk.usage)) Object.assign(usage, definedOnly(usageOf(chunk.usage)));
+      mergeUsage(usage, chunk.usage);
       const forwarded = forClient(chunk, data, input.includeUsage);
       if (forwarded !== undefined) held.push(forwarded);
       const choice = chunk.choices?.[0];
@@ -114,8 +114,4 @@ function flushRaw(input: RelayInput, held: string[]): void {
 
 function numberOr(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as Partial<T>;
 }

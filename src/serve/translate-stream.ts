@@ -6,6 +6,7 @@ import { ProviderError } from '../errors.js';
 import { estimateTokens } from './estimate.js';
 import type { AnthropicEvent, AnthropicStopReason, OpenAIChunk } from './formats.js';
 import { newMessageId, newToolUseId, reasoningOf, stopReasonFor } from './translate-response.js';
+import { mergeUsage } from '../wire/openai-fields.js';
 
 interface ToolState {
   id: string;
@@ -51,11 +52,7 @@ export class AnthropicStreamTranslator {
 
   push(chunk: OpenAIChunk): AnthropicEvent[] {
     const events: AnthropicEvent[] = [];
-    if (chunk.usage) {
-      if (typeof chunk.usage.prompt_tokens === 'number') this.usage.input_tokens = chunk.usage.prompt_tokens;
-      if (typeof chunk.usage.completion_tokens === 'number') this.usage.output_tokens = chunk.usage.completion_tokens;
-      if (typeof chunk.usage.cost === 'number') this.usage.cost_usd = chunk.usage.cost;
-    }
+    mergeUsage(this.usage, chunk.usage);
     if (!this.started && chunk.model) this.model = chunk.model;
     const choice = chunk.choices?.[0];
     if (!choice) return events;

@@ -14,3 +14,8 @@ export function usageOf(usage: unknown): Pick<ChatResponse, 'input_tokens' | 'ou
   const number = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
   return { input_tokens: number(usage.prompt_tokens), output_tokens: number(usage.completion_tokens), cost_usd: number(usage.cost) };
 }
+
+/** A stream's usage chunk over what is known so far: only the numbers it reports replace earlier ones. */
+export function mergeUsage(target: Pick<ChatResponse, 'input_tokens' | 'output_tokens' | 'cost_usd'>, usage: unknown): void {
+  for (const [name, value] of Object.entries(usageOf(usage))) if (value !== undefined) target[name as keyof typeof target] = value;
+}

@@ -9,6 +9,7 @@ import { estimateTokens } from '../estimate.js';
 import type { OpenAIChunk } from '../formats.js';
 import type { ResponsesEcho, ResponsesEvent, ResponsesFunctionCallItem, ResponsesMessageItem, ResponsesObject, ResponsesOutputItem, ResponsesOutputText } from './responses-format.js';
 import { newCallId, newItemId, newResponseId, responsesObject, responsesUsage, statusFor } from './responses-response.js';
+import { mergeUsage } from '../../wire/openai-fields.js';
 
 interface ToolState {
   item: ResponsesFunctionCallItem;
@@ -47,11 +48,7 @@ export class ResponsesStreamTranslator {
 
   push(chunk: OpenAIChunk): ResponsesEvent[] {
     const events: ResponsesEvent[] = [];
-    if (chunk.usage) {
-      if (typeof chunk.usage.prompt_tokens === 'number') this.usage.input_tokens = chunk.usage.prompt_tokens;
-      if (typeof chunk.usage.completion_tokens === 'number') this.usage.output_tokens = chunk.usage.completion_tokens;
-      if (typeof chunk.usage.cost === 'number') this.usage.cost_usd = chunk.usage.cost;
-    }
+    mergeUsage(this.usage, chunk.usage);
     if (!this.started && chunk.model) this.model = chunk.model;
     const choice = chunk.choices?.[0];
     if (!choice) return events;
