@@ -134,6 +134,8 @@ export interface Preset {
 export interface ResolvedModel extends ModelFacts {
   wire: WireProtocol;
   billing: Billing;
+  /** not in the config or preset: a free model of the last catalog sync that a route pattern admits (on trial) */
+  from_catalog?: boolean;
 }
 
 /** A provider entry of the config merged over its preset. */
@@ -213,7 +215,7 @@ export interface Config {
   /** folders searched for skills, in order */
   skills_dirs: string[];
   timezone?: string;
-  defaults: { privacy: Privacy; quality?: QualityRule };
+  defaults: { privacy: Privacy; quality?: QualityRule; evals?: EvalDefaults };
   budget: { usd_per_day: number };
   providers: Record<string, ResolvedProvider>;
   routes: RouteRule[];
@@ -232,6 +234,12 @@ export interface QualityRule {
   min_pass_rate?: number;
   /** a candidate with no fresh evidence on this skill: used (allow), used after the tested ones (avoid), never (deny) */
   untested: 'allow' | 'avoid' | 'deny';
+}
+
+/** `defaults.evals`: how deferred evals share the quota with ordinary runs. */
+export interface EvalDefaults {
+  /** the fraction of each window a deferred eval leaves for ordinary runs; default 0.2 */
+  reserve?: number;
 }
 
 /** Fresh eval results of one candidate on one skill. */
@@ -421,6 +429,11 @@ export interface StepTraits {
   max_output_tokens?: number;
   /** USD a request bills on top of its tokens, whatever the model's billing (serve's web search); counted as spend */
   surcharge_usd?: number;
+  /**
+   * A deferred eval's request: this fraction of each request window (minute, day, rolling windows, their USD) is kept
+   * for ordinary runs, so the request is refused once the window is that full (defaults.evals.reserve, default 0.2).
+   */
+  reserve?: number;
 }
 
 /** Counts from the ledger at one moment, for one provider entry. */

@@ -76,6 +76,7 @@ function build(): Command {
     .option('--json', 'print the report as JSON')
     .option('--junit <file>', 'also write a JUnit XML report here (for CI)')
     .option('--dry-run', 'print the requests per provider and what the limits leave; send nothing')
+    .option('--defer', 'queue the eval for `portai worker`: it runs after ordinary runs and leaves the reserve of each window (defaults.evals.reserve, 20%) to them')
     .action(run(() => import('./commands/eval.js')));
 
   const models = program.command('models').description('model catalogs: sync and list');

@@ -51,7 +51,7 @@ export function resolveConfig(raw: RawConfig, presets: PresetSource, source: Res
     file: source.file,
     skills_dirs: skillsDirs(raw.skills, source),
     timezone: raw.timezone,
-    defaults: { privacy: raw.defaults?.privacy ?? 'private', ...(raw.defaults?.quality ? { quality: raw.defaults.quality } : {}) },
+    defaults: { privacy: raw.defaults?.privacy ?? 'private', ...(raw.defaults?.quality ? { quality: raw.defaults.quality } : {}), ...(raw.defaults?.evals ? { evals: raw.defaults.evals } : {}) },
     budget: { usd_per_day: raw.budget?.usd_per_day ?? 0 },
     providers,
     routes,

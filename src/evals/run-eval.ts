@@ -27,6 +27,10 @@ export interface EvalOptions {
   progress: Progress;
   clock?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** a deferred eval: the fraction of each window left for ordinary runs */
+  reserve?: number;
+  /** rounds of a case on a candidate already done (a deferred eval resumed after a wait): they are not run again */
+  done?: (caseId: string, candidate: string) => number;
 }
 
 export interface CandidateSummary {
@@ -84,9 +88,9 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
   const runs: CaseRun[] = [];
   for (const testCase of tests.cases) {
     for (const candidate of candidates) {
-      for (let round = 0; round < repeatOf(testCase, options.repeat); round++) {
+      for (let round = options.done?.(testCase.id, candidate) ?? 0; round < repeatOf(testCase, options.repeat); round++) {
         options.progress.info(`${testCase.id} on ${candidate}${round > 0 ? ` (repeat ${round + 1})` : ''}`);
-        const run = await runCase({ config, ledger, skill, testCase, candidate, env: options.env, progress: options.progress, clock, sleep });
+        const run = await runCase({ config, ledger, skill, testCase, candidate, env: options.env, progress: options.progress, clock, sleep, reserve: options.reserve });
         saveCaseRun(ledger, skill, run, clock());
         runs.push(run);
       }

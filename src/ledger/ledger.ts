@@ -127,7 +127,7 @@ export class Ledger {
   }
 
   // queue and schedules
-  enqueue(job: { run_id: string; skill: string; not_before_ms?: number | null }): string {
+  enqueue(job: jobs.JobInit): string {
     return jobs.enqueue(this.db, job);
   }
   claimJob(owner: jobs.JobOwner, now_ms: number, lease_ms: number): jobs.JobRow | undefined {

@@ -226,6 +226,18 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    // Deferred evals (portai eval --defer, new-model trials) are jobs of their own kind, worked after ordinary runs;
+    // an eval result remembers the catalog entry it was measured on, so a re-priced or resized model's results go stale.
+    name: '011_eval_jobs_catalog_entry',
+    up(db) {
+      db.exec(`
+        ALTER TABLE jobs ADD COLUMN kind TEXT NOT NULL DEFAULT 'run';
+        ALTER TABLE jobs ADD COLUMN spec_json TEXT;
+        ALTER TABLE eval_results ADD COLUMN catalog_entry TEXT;
+      `);
+    },
+  },
 ];
 
 /**

@@ -18,11 +18,31 @@ export const quotaGuard: Guard = (context) => {
   if (breaches.length === 0) return null;
   // every breached limit must free up before the request fits
   const until = Math.max(...breaches.map((breach) => breach.until_ms));
-  return reject(context, 'quota', breaches.map((breach) => breach.reason).join('; '), waitUntil(until), until);
+  const reserve = reserveOf(context);
+  const reason = breaches.map((breach) => breach.reason).join('; ');
+  return reject(context, 'quota', reserve > 0 ? `eval reserve: ${reason} (${Math.round(reserve * 100)}% of each window is kept for ordinary runs)` : reason, waitUntil(until), until);
 };
 
+/** A deferred eval's request stops short of each limit by the reserve; an ordinary request has the whole limit. */
+function reserveOf(context: GuardContext): number {
+  const reserve = context.traits.reserve ?? 0;
+  return reserve > 0 && reserve < 1 ? reserve : 0;
+}
+
+/** What the request may fill of a limit: all of it, or what the eval reserve leaves (rounded down at 6 decimals, so 10 × 0.7 is 7, not 7.000000000000001). */
+function share(limit: number, reserve: number): number {
+  return reserve === 0 ? limit : Math.floor(limit * (1 - reserve) * 1e6) / 1e6;
+}
+
 function findBreaches(context: GuardContext): Breach[] {
-  const { limits } = context.provider;
+  const reserve = reserveOf(context);
+  const full = context.provider.limits;
+  const limits = reserve === 0 ? full : {
+    ...full,
+    requests_per_minute: full.requests_per_minute === undefined ? undefined : share(full.requests_per_minute, reserve),
+    requests_per_day: full.requests_per_day === undefined ? undefined : share(full.requests_per_day, reserve),
+    windows: full.windows?.map((window) => ({ ...window, requests: window.requests === undefined ? undefined : share(window.requests, reserve), usd: window.usd === undefined ? undefined : share(window.usd, reserve) })),
+  };
   const now = context.snapshot.now_ms;
   const usage = usageOf(context);
   const weight = context.model.quota_weight ?? 1;
