@@ -10,6 +10,7 @@ import { loadConfig } from '../src/config/index.js';
 import { loadSkill } from '../src/skills/index.js';
 import { openLedger, type Ledger } from '../src/ledger/index.js';
 import { deferRun, runWorker } from '../src/queue/index.js';
+import { deferEval } from '../src/queue/eval-job.js';
 import { runSkill } from '../src/runner/run-skill.js';
 import { silentProgress } from '../src/runner/progress.js';
 import type { Config } from '../src/types.js';
@@ -270,5 +271,56 @@ describe('notify', () => {
     expect(events.map((entry) => entry.event)).toEqual(['done', 'deadline']);
     expect(events[1]).toMatchObject({ run_id: waitingId, skill: 'late', status: 'waiting' });
     expect(events[1].problem[0]).toContain('1/1 requests today');
+  });
+});
+
+describe('deferred evals', () => {
+  const testedSkill = `name: checked
+outcome: A short answer.
+privacy: public
+steps:
+  - id: answer
+    prompt: "Say ok"
+tests:
+  cases:
+    - id: ok
+      repeat: 6
+      assert: [{ type: icontains, value: ok }]
+`;
+
+  it('stop at the reserve, wait for 00:00 UTC, then run only what is left (what ran is not run again)', async () => {
+    const config = writeConfig('{ requests_per_day: 5 }');
+    const skill = loadSkill(writeSkill('checked', testedSkill));
+    provider.reply(() => ({ text: 'OK' }));
+    let now = EVENING;
+    const clock = () => now;
+    const { job_id } = deferEval(ledger, skill, { reason: 'test' }, now);
+    await runWorker({ config, ledger, env, progress: silentProgress, once: true, clock, sleep: async () => {} });
+    // 20% of 5 stays for ordinary runs: the eval sends 4 of its 6
+    expect(provider.requests.filter((request) => request.path.endsWith('/chat/completions'))).toHaveLength(4);
+    expect(ledger.getJob(job_id)).toMatchObject({ state: 'waiting', not_before_ms: MIDNIGHT, attempts: 0 });
+
+    // before the reset nothing is due; after it, the two left run and the job is done
+    now = MIDNIGHT - 1;
+    await runWorker({ config, ledger, env, progress: silentProgress, once: true, clock, sleep: async () => {} });
+    expect(provider.requests.filter((request) => request.path.endsWith('/chat/completions'))).toHaveLength(4);
+    now = MIDNIGHT + 1_000;
+    await runWorker({ config, ledger, env, progress: silentProgress, once: true, clock, sleep: async () => {} });
+    expect(provider.requests.filter((request) => request.path.endsWith('/chat/completions'))).toHaveLength(6);
+    expect(ledger.getJob(job_id)).toMatchObject({ state: 'done' });
+    const rows = ledger.evalResultsOf('checked');
+    expect(rows.filter((row) => row.status === 'pass')).toHaveLength(6);
+    expect(rows.filter((row) => row.status === 'fail')).toHaveLength(0);
+  });
+
+  it('an ordinary deferred run is claimed before an eval queued earlier', async () => {
+    const config = writeConfig('{ requests_per_day: 50 }');
+    const checked = loadSkill(writeSkill('checked', testedSkill));
+    const chore = loadSkill(writeSkill('chore', simpleSkill('chore')));
+    const owner = { id: 'w', pid: process.pid, host: os.hostname() };
+    const { job_id } = deferEval(ledger, checked, {}, EVENING);
+    const runId = deferRun({ config, ledger, skill: chore, given: { n: '1' }, env, clock: () => EVENING + 1 });
+    expect(ledger.claimJob(owner, EVENING + 2, 60_000)?.run_id).toBe(runId);
+    expect(ledger.claimJob(owner, EVENING + 2, 60_000)?.id).toBe(job_id);
   });
 });

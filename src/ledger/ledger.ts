@@ -127,8 +127,8 @@ export class Ledger {
   }
 
   // queue and schedules
-  enqueue(job: jobs.JobInit): string {
-    return jobs.enqueue(this.db, job);
+  enqueue(job: jobs.JobInit, now_ms?: number): string {
+    return jobs.enqueue(this.db, job, now_ms);
   }
   claimJob(owner: jobs.JobOwner, now_ms: number, lease_ms: number): jobs.JobRow | undefined {
     return jobs.claimJob(this.db, owner, now_ms, lease_ms);

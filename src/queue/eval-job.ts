@@ -30,7 +30,7 @@ export function evalReserve(config: Config): number {
 /** Queue an eval of the skill; its run id is a name of its own (`eval-…`): an eval is no run of the skill. */
 export function deferEval(ledger: Ledger, skill: Skill, spec: EvalJobSpec, now: number): { job_id: string; run_id: string } {
   const run_id = `eval-${newId(now)}`;
-  const job_id = ledger.enqueue({ run_id, skill: skill.name, not_before_ms: now, kind: 'eval', spec });
+  const job_id = ledger.enqueue({ run_id, skill: skill.name, not_before_ms: now, kind: 'eval', spec }, now);
   return { job_id, run_id };
 }
 
