@@ -95,7 +95,7 @@ describe('portai eval --defer', () => {
     expect(chat()).toHaveLength(5);
     // and no eval result was counted as a failure
     expect(results(workspace).some((row) => row.status === 'fail')).toBe(false);
-  });
+  }, 120_000);
 
   it('the reserve is configurable (defaults.evals.reserve) and covers rolling windows; ordinary jobs are worked first', async () => {
     workspace = createWorkspace(config(provider.url, '{ windows: [ { hours: 5, requests: 4 } ] }', 'defaults: { evals: { reserve: 0.5 } }\n'), { extract: SKILL }, { LOCAL_KEY: 'k-local' });
@@ -113,7 +113,7 @@ describe('portai eval --defer', () => {
     const job = listed.find((entry) => entry.id === evalJob)!;
     expect(job.state).toBe('waiting');
     expect(job.reason).toContain('eval reserve: 2/2 requests in the 5 h window');
-  });
+  }, 120_000);
 
   it('a 429 during a deferred eval is not run: the job waits, nothing counts as a failure', async () => {
     workspace = createWorkspace(config(provider.url, '{ requests_per_day: 50 }'), { extract: SKILL }, { LOCAL_KEY: 'k-local' });
@@ -138,5 +138,9 @@ describe('portai eval --defer', () => {
     expect(model.code).toBe(2);
     expect(model.stderr).toContain('nope');
     expect(await jobs(workspace)).toEqual([]);
+    // --dry-run says what a deferred eval may use of each window
+    const dry = await workspace.run(['eval', 'extract', '--dry-run']);
+    expect(dry.stdout).toContain('day (UTC): 5 requests left of 5 (4 for --defer, which leaves 20% to ordinary runs)');
+    expect(provider.requests).toHaveLength(0);
   });
 });

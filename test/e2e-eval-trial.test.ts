@@ -102,7 +102,7 @@ describe('new free models on trial', () => {
     const stale = await workspace.run(['run', 'skill', 'extract', '-i', 'request=x', '--dry-run']);
     expect(candidates(stale.stdout)).toEqual(['openrouter/vendor/alpha:free']);
     expect(stale.stdout).toContain('openrouter/vendor/beta:free — quality: new model on trial: untested on extract');
-  });
+  }, 120_000);
 });
 
 const localConfig = (origin: string) => `skills: ./skills
