@@ -43,24 +43,29 @@ routes:
   - use: [openrouter/*:free]
 `;
 
+const early = () => openRouterModel({ id: 'vendor/early:free' });
 const candidates = (stdout: string) => [...stdout.matchAll(/^\s*\d+\. (\S+)/gm)].map((match) => match[1]);
 
 describe('new free models on trial', () => {
   it('a sync queues a trial; the worker evaluates the model; routing with untested: avoid uses it only once it passed', async () => {
     workspace = createWorkspace(openRouterConfig(provider.url), { extract: SKILL }, { OPENROUTER_API_KEY: 'sk-or-trial-secret' });
     provider.setKey(openRouterKey());
-    provider.setModels([openRouterModel({ id: 'vendor/alpha:free' })]);
-    expect((await workspace.run(['models', 'sync'])).code).toBe(0);
+    provider.setModels([early(), openRouterModel({ id: 'vendor/alpha:free' })]);
+    const first = await workspace.run(['models', 'sync']);
+    expect(first.code).toBe(0);
+    // alpha is listed in the config; early is only in the catalog: on trial, but a first sync queues no trial
+    expect(first.stdout).toContain('on trial  1 free model a route pattern admits (first sync: no trial queued');
+    expect(first.stdout).not.toContain('trial     ');
 
     // a week later: a new free model, and a paid one the pattern must not admit
-    provider.setModels([openRouterModel({ id: 'vendor/alpha:free' }), openRouterModel({ id: 'vendor/beta:free', context: 64000 }), openRouterModel({ id: 'vendor/gamma:free', prompt: '0.000001', completion: '0.000002' })]);
+    provider.setModels([early(), openRouterModel({ id: 'vendor/alpha:free' }), openRouterModel({ id: 'vendor/beta:free', context: 64000 }), openRouterModel({ id: 'vendor/gamma:free', prompt: '0.000001', completion: '0.000002' })]);
     const sync = await workspace.run(['models', 'sync']);
     expect(sync.code).toBe(0);
     expect(sync.stdout).toContain('new free  vendor/beta:free');
     expect(sync.stdout).toMatch(/trial {5}openrouter\/vendor\/beta:free on extract \(new free model\) — eval queued as job \S+/);
     expect(sync.stdout).not.toContain('vendor/gamma');
     // syncing again queues no second trial of the same model
-    provider.setModels([openRouterModel({ id: 'vendor/alpha:free' }), openRouterModel({ id: 'vendor/beta:free', context: 64000 })]);
+    provider.setModels([early(), openRouterModel({ id: 'vendor/alpha:free' }), openRouterModel({ id: 'vendor/beta:free', context: 64000 })]);
     expect((await workspace.run(['models', 'sync'])).stdout).not.toContain('trial');
 
     // before the trial: the pattern admits it, the quality rule keeps it out
@@ -68,6 +73,7 @@ describe('new free models on trial', () => {
     expect(before.code).toBe(0);
     expect(candidates(before.stdout)).toEqual(['openrouter/vendor/alpha:free']);
     expect(before.stdout).toContain('openrouter/vendor/beta:free — quality: new model on trial: untested on extract (quality.untested: avoid)');
+    expect(before.stdout).toContain('openrouter/vendor/early:free — quality: new model on trial');
 
     provider.reply((request) => (request.model === 'vendor/beta:free' && request.lastUserText.includes('dentist') ? { json: { title: 'Dentist' } } : { json: { title: 'something else' } }));
     const worker = await workspace.run(['worker', '--once']);
@@ -96,7 +102,7 @@ describe('new free models on trial', () => {
     expect((await workspace.run(['models', 'list'])).stdout).toMatch(new RegExp(`vendor/beta:free .* 1/${trialled.size} skills`));
 
     // the catalog entry changes (a smaller context): the old results no longer speak for it, it is on trial again
-    provider.setModels([openRouterModel({ id: 'vendor/alpha:free' }), openRouterModel({ id: 'vendor/beta:free', context: 8000 })]);
+    provider.setModels([early(), openRouterModel({ id: 'vendor/alpha:free' }), openRouterModel({ id: 'vendor/beta:free', context: 8000 })]);
     const changed = await workspace.run(['models', 'sync']);
     expect(changed.stdout).toMatch(/trial {5}openrouter\/vendor\/beta:free on extract \(changed catalog entry\) — eval queued/);
     const stale = await workspace.run(['run', 'skill', 'extract', '-i', 'request=x', '--dry-run']);

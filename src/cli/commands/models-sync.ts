@@ -16,6 +16,13 @@ export default async function modelsSync(globals: GlobalOptions, provider: strin
     if (options.json) printJson(withTrials);
     else {
       process.stdout.write(formatSyncReports(reports));
+      // a first sync has no "new" models: every free one a pattern admits is on trial, and the user decides what to try
+      const { admittedRows } = await import('../../catalog/admit.js');
+      for (const report of reports.filter((entry) => entry.ok && entry.previous_sync_utc === null)) {
+        const provider = config.providers[report.provider];
+        const admitted = provider ? admittedRows(config, provider, ledger.catalogOf(provider.name)).length : 0;
+        if (admitted > 0) process.stdout.write(`  on trial  ${admitted} free model${admitted === 1 ? '' : 's'} a route pattern admits (first sync: no trial queued; try them with \`portai eval <skill> --defer\`)\n`);
+      }
       for (const trial of trials) {
         const what = trial.why === 'new' ? 'new free model' : 'changed catalog entry';
         process.stdout.write(trial.job_id ? `  trial     ${trial.model} on ${trial.skill} (${what}) — eval queued as job ${trial.job_id}; \`portai worker\` runs it on spare quota\n` : `  trial     ${trial.model} on ${trial.skill} — an eval is already queued\n`);
