@@ -313,6 +313,27 @@ tests:
     expect(rows.filter((row) => row.status === 'fail')).toHaveLength(0);
   });
 
+  it('a running eval gives way between case runs to an ordinary run that became due, then carries on', async () => {
+    const config = writeConfig('{ requests_per_day: 50 }');
+    const checked = loadSkill(writeSkill('checked', testedSkill));
+    const chore = loadSkill(writeSkill('chore', simpleSkill('chore')));
+    provider.reply(() => ({ text: 'OK' }));
+    let now = EVENING;
+    // every reading of the clock moves it on a second: the run below becomes due while the eval is under way
+    const clock = () => (now += 1_000);
+    const { job_id } = deferEval(ledger, checked, {}, EVENING);
+    deferRun({ config, ledger, skill: chore, given: { n: '7' }, env, clock: () => EVENING + 30_000 });
+    await runWorker({ config, ledger, env, progress: silentProgress, once: true, clock, sleep: async () => {} });
+    const prompts = provider.requests.filter((request) => request.path.endsWith('/chat/completions')).map((request) => (request.body as { messages: Array<{ content: string }> }).messages.at(-1)!.content);
+    const ordinary = prompts.findIndex((prompt) => prompt.includes('Item 7'));
+    // some eval requests before it, the rest after it, none twice
+    expect(ordinary).toBeGreaterThan(0);
+    expect(ordinary).toBeLessThan(6);
+    expect(prompts.filter((prompt) => prompt.includes('Say ok'))).toHaveLength(6);
+    expect(ledger.getJob(job_id)).toMatchObject({ state: 'done' });
+    expect(ledger.evalResultsOf('checked').filter((row) => row.status === 'pass')).toHaveLength(6);
+  });
+
   it('an ordinary deferred run is claimed before an eval queued earlier', async () => {
     const config = writeConfig('{ requests_per_day: 50 }');
     const checked = loadSkill(writeSkill('checked', testedSkill));

@@ -84,6 +84,11 @@ function leaseLost(job: JobRow, owner: JobOwner, now: number): boolean {
   return job.lease_until_ms === null || job.lease_until_ms <= now;
 }
 
+/** An ordinary deferred run could be claimed now: a running eval gives way to it between case runs. */
+export function runnableRunWaits(db: Db, now: number): boolean {
+  return db.statement(`SELECT 1 FROM jobs WHERE kind = 'run' AND state IN ('queued', 'waiting') AND awaiting_user = 0 AND (not_before_ms IS NULL OR not_before_ms <= ?) LIMIT 1`).get(now) !== undefined;
+}
+
 export function renewLease(db: Db, id: string, owner: JobOwner, until: number): boolean {
   return db.statement(`UPDATE jobs SET lease_until_ms = ?, updated_utc = ? WHERE id = ? AND lease_owner = ? AND state = 'running'`).run(until, iso(Date.now()), id, owner.id).changes === 1;
 }

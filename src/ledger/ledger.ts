@@ -133,6 +133,9 @@ export class Ledger {
   claimJob(owner: jobs.JobOwner, now_ms: number, lease_ms: number): jobs.JobRow | undefined {
     return jobs.claimJob(this.db, owner, now_ms, lease_ms);
   }
+  runnableRunWaits(now_ms: number): boolean {
+    return jobs.runnableRunWaits(this.db, now_ms);
+  }
   renewLease(id: string, owner: jobs.JobOwner, until_ms: number): boolean {
     return jobs.renewLease(this.db, id, owner, until_ms);
   }

@@ -85,6 +85,8 @@ export async function workEvalJob(input: EvalJobInput, job: JobRow): Promise<voi
       config, ledger, skill, tests, models: spec.models, repeat: spec.repeat, env: input.env, progress, clock, sleep: input.sleep,
       reserve: evalReserve(config),
       // what this job already ran (before a wait) is not run again
+      // lower priority than ordinary runs: one that becomes runnable meanwhile goes first
+      giveWay: () => ledger.runnableRunWaits(clock()),
       done: (caseId, candidate) => ledger.evalResultsOf(skill.name).filter((row) => row.case_id === caseId && row.candidate === candidate && row.skill_hash === hash && row.status !== 'not_run' && row.created_ms >= since).length,
     });
   } catch (error) {
@@ -99,6 +101,12 @@ export async function workEvalJob(input: EvalJobInput, job: JobRow): Promise<voi
     const reason = report.rejected.map((rejection) => `${rejection.ref} — ${rejection.guard}: ${rejection.reason}`).join('; ') || 'no candidate';
     if (times.length === 0) return fail(`no candidate can run the cases: ${reason}`);
     return wait(input, job, Math.min(...times), reason);
+  }
+  if (report.gave_way) {
+    // back in the queue at once: the worker claims the ordinary run first, then this job carries on where it stopped
+    ledger.setJobState(job.id, 'queued', { not_before_ms: clock(), reason: 'gave way to an ordinary run' });
+    progress.info(`job ${job.id}: eval of ${skill.name} gives way to an ordinary run and carries on after it`);
+    return;
   }
   const notRun = report.runs.filter((run) => run.status === 'not_run');
   if (notRun.length === 0) {
