@@ -307,7 +307,8 @@ tests:
     now = MIDNIGHT + 1_000;
     await runWorker({ config, ledger, env, progress: silentProgress, once: true, clock, sleep: async () => {} });
     expect(provider.requests.filter((request) => request.path.endsWith('/chat/completions'))).toHaveLength(6);
-    expect(ledger.getJob(job_id)).toMatchObject({ state: 'done' });
+    // the job's summary covers both passes, not just the last
+    expect(ledger.getJob(job_id)).toMatchObject({ state: 'done', reason: 'free/m1 6/6 pass' });
     const rows = ledger.evalResultsOf('checked');
     expect(rows.filter((row) => row.status === 'pass')).toHaveLength(6);
     expect(rows.filter((row) => row.status === 'fail')).toHaveLength(0);

@@ -110,8 +110,14 @@ export async function workEvalJob(input: EvalJobInput, job: JobRow): Promise<voi
   }
   const notRun = report.runs.filter((run) => run.status === 'not_run');
   if (notRun.length === 0) {
-    ledger.setJobState(job.id, 'done', { reason: summary(report) });
-    progress.info(`job ${job.id}: eval of ${skill.name} done — ${summary(report)}`);
+    // over every pass of this job, not just the last one (a job that waited ran in parts)
+    const ran = ledger.evalResultsOf(skill.name).filter((row) => row.skill_hash === hash && row.status !== 'not_run' && row.created_ms >= since && !row.case_id.startsWith('run:'));
+    const text = report.candidates.map((candidate) => {
+      const mine = ran.filter((row) => row.candidate === candidate);
+      return `${candidate} ${mine.filter((row) => row.status === 'pass').length}/${mine.length} pass`;
+    }).join(', ');
+    ledger.setJobState(job.id, 'done', { reason: text });
+    progress.info(`job ${job.id}: eval of ${skill.name} done — ${text}`);
     return;
   }
   const reason = `${notRun.length} case run${notRun.length === 1 ? '' : 's'} not run yet: ${notRun[0].problem ?? 'not run'}`;
@@ -128,8 +134,4 @@ export async function workEvalJob(input: EvalJobInput, job: JobRow): Promise<voi
 function wait(input: EvalJobInput, job: JobRow, at: number, reason: string): void {
   input.ledger.setJobState(job.id, 'waiting', { not_before_ms: at, reason });
   input.progress.info(`job ${job.id} waits until ${new Date(at).toISOString()}: ${reason}`);
-}
-
-function summary(report: EvalReport): string {
-  return report.summary.map((item) => `${item.candidate} ${item.passed}/${item.passed + item.failed} pass`).join(', ') || 'no case ran';
 }
