@@ -335,6 +335,19 @@ tests:
     expect(ledger.evalResultsOf('checked').filter((row) => row.status === 'pass')).toHaveLength(6);
   });
 
+  it('an outage during a deferred eval is not run: the job backs off and counts a try, no result is a failure', async () => {
+    const config = writeConfig('{ requests_per_day: 50 }');
+    // the provider is down: nothing listens on its port any more
+    await provider.close();
+    const skill = loadSkill(writeSkill('checked', testedSkill.replace('repeat: 6', 'repeat: 2')));
+    const { job_id } = deferEval(ledger, skill, {}, EVENING);
+    await runWorker({ config, ledger, env, progress: silentProgress, once: true, clock: () => EVENING, sleep: async () => {} });
+    expect(ledger.getJob(job_id)).toMatchObject({ state: 'waiting', not_before_ms: EVENING + 15 * 60_000, attempts: 1 });
+    const rows = ledger.evalResultsOf('checked');
+    expect(rows.map((row) => row.status)).toEqual(['not_run', 'not_run']);
+    provider = await startFakeProvider();
+  });
+
   it('an ordinary deferred run is claimed before an eval queued earlier', async () => {
     const config = writeConfig('{ requests_per_day: 50 }');
     const checked = loadSkill(writeSkill('checked', testedSkill));
