@@ -84,9 +84,9 @@ export async function workEvalJob(input: EvalJobInput, job: JobRow): Promise<voi
     report = await runEval({
       config, ledger, skill, tests, models: spec.models, repeat: spec.repeat, env: input.env, progress, clock, sleep: input.sleep,
       reserve: evalReserve(config),
-      // what this job already ran (before a wait) is not run again
       // lower priority than ordinary runs: one that becomes runnable meanwhile goes first
       giveWay: () => ledger.runnableRunWaits(clock()),
+      // what this job already ran (before a wait) is not run again
       done: (caseId, candidate) => ledger.evalResultsOf(skill.name).filter((row) => row.case_id === caseId && row.candidate === candidate && row.skill_hash === hash && row.status !== 'not_run' && row.created_ms >= since).length,
     });
   } catch (error) {
