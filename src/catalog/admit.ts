@@ -3,7 +3,7 @@
 // a zero price) and nothing more (training unknown), marked `from_catalog`, so the quality guard keeps them on
 // trial under `untested: avoid | deny` until an eval shows they pass.
 import type { Config, ResolvedModel, ResolvedProvider } from '../types.js';
-import { isModelPattern, modelPatternsOf } from '../router/index.js';
+import { modelPatternsOf } from '../router/index.js';
 import { matchesGlob } from '../router/glob.js';
 import type { CatalogLedger, CatalogRow } from './types.js';
 import { isFreeRow } from './normalise.js';
@@ -44,5 +44,3 @@ function catalogModel(provider: ResolvedProvider, row: CatalogRow): ResolvedMode
     from_catalog: true,
   };
 }
-
-export { isModelPattern };
