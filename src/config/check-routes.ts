@@ -4,6 +4,7 @@ import { BadInputError } from '../errors.js';
 import type { ResolvedProvider, RouteRule } from '../types.js';
 import type { PlaceOf } from './raw-config.js';
 import { matchesGlob } from '../router/glob.js';
+import { isModelPattern } from '../router/expand-refs.js';
 
 export function checkRoutes(routes: RouteRule[], providers: Record<string, ResolvedProvider>, file: string | null, placeOf: PlaceOf): void {
   routes.forEach((route, ruleIndex) => {
@@ -39,7 +40,7 @@ function problemWith(ref: string, providers: Record<string, ResolvedProvider>): 
     if (provider.wildcard.length > 0) return null;
     return { message: `'${ref}' matches no model: provider '${providerName}' lists none`, hint: `list its models under providers.${providerName}.models` };
   }
-  if (model !== '*' && model.includes('*')) {
+  if (isModelPattern(model)) {
     // a pattern also admits the free models a catalog sync finds, so it may match nothing yet
     if (provider.catalog || provider.models.some((known) => matchesGlob(known.id, model))) return null;
     return { message: `'${ref}' matches no model: provider '${providerName}' lists none that match and has no catalog to sync`, hint: `list its models under providers.${providerName}.models, or name one` };
