@@ -3,14 +3,13 @@
 import { BadInputError } from '../../errors.js';
 import { openLedgerFor, printJson, type GlobalOptions } from '../context.js';
 import type { JobRow } from '../../ledger/index.js';
-
-const FINISHED = new Set(['done', 'cancelled']);
+import { listedJob, queueJobs } from '../../report/queue-report.js';
 
 export default async function queueList(_globals: GlobalOptions, id: string | undefined, options: { json?: boolean; all?: boolean }): Promise<number> {
   const ledger = await openLedgerFor();
   try {
-    const rows = id === undefined ? ledger.listJobs().filter((job) => options.all || !FINISHED.has(job.state)) : [findOne(ledger.findJob(id), id)];
-    const jobs = rows.map(toListed);
+    const rows = id === undefined ? queueJobs(ledger, options) : [findOne(ledger.findJob(id), id)];
+    const jobs = rows.map(listedJob);
     if (options.json) {
       printJson(jobs);
       return 0;
@@ -32,16 +31,4 @@ export default async function queueList(_globals: GlobalOptions, id: string | un
 function findOne(job: JobRow | undefined, id: string): JobRow {
   if (!job) throw new BadInputError(`no queued job or deferred run with id ${id}`, { hint: 'see the ids with: portai queue list --all' });
   return job;
-}
-
-function toListed(job: JobRow) {
-  return {
-    id: job.id,
-    run_id: job.run_id,
-    skill: job.skill,
-    state: job.state,
-    not_before: job.not_before_ms === null || job.not_before_ms === undefined ? null : new Date(job.not_before_ms).toISOString(),
-    reason: job.reason ?? null,
-    attempts: job.attempts,
-  };
 }

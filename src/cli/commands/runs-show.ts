@@ -3,20 +3,18 @@
 import { BadInputError } from '../../errors.js';
 import { openLedgerFor, printJson, printOutput, type GlobalOptions } from '../context.js';
 import type { AttemptRow } from '../../ledger/index.js';
+import { runDetail } from '../../report/run-detail.js';
 
 export default async function runsShow(_globals: GlobalOptions, id: string, options: { json?: boolean }): Promise<number> {
   const ledger = await openLedgerFor();
   try {
-    const run = ledger.getRun(id) ?? ledger.getRun(ledger.findJob(id)?.run_id ?? '');
-    if (!run) throw new BadInputError(`no run with id ${id}`, { hint: 'see the ids with: portai runs list' });
-    const attempts = ledger.attemptsOf(run.id);
-    const plans = ledger.getPlans(run.id);
-    const prompts = ledger.getPrompts(run.id);
-    const effects = ledger.effectsOf(run.id);
+    const detail = runDetail(ledger, id);
+    if (!detail) throw new BadInputError(`no run with id ${id}`, { hint: 'see the ids with: portai runs list' });
     if (options.json) {
-      printJson({ ...run, attempts, plans, prompts, effects });
+      printJson(detail);
       return 0;
     }
+    const { attempts, plans, prompts, effects, ...run } = detail;
     const { formatPlan } = await import('../../router/index.js');
     const out = (line = '') => process.stdout.write(`${line}\n`);
     out(`run ${run.id} · ${run.skill} · ${run.status}`);

@@ -1,18 +1,17 @@
 // portai usage [--json] — requests and spend per provider per window
 import { loadConfigFor, openLedgerFor, printJson, type GlobalOptions } from '../context.js';
-import { usageReport } from '../../report/usage-report.js';
+import { usageJson } from '../../report/usage-json.js';
 
 export default async function usage(globals: GlobalOptions, options: { json?: boolean }): Promise<number> {
   const config = await loadConfigFor(globals);
   const ledger = await openLedgerFor();
   try {
-    const now = Date.now();
-    const report = usageReport(config, ledger, process.env, now);
-    const total = report.reduce((sum, provider) => sum + provider.spend_today_usd, 0);
+    const usage = usageJson(config, ledger, process.env, Date.now());
     if (options.json) {
-      printJson({ at_utc: new Date(now).toISOString(), budget_usd_per_day: config.budget.usd_per_day, spend_today_usd: total, providers: report });
+      printJson(usage);
       return 0;
     }
+    const { providers: report, spend_today_usd: total } = usage;
     process.stdout.write(`metered spend today: $${total.toFixed(4)} of $${config.budget.usd_per_day.toFixed(2)} budget\n`);
     for (const provider of report) {
       const windows = provider.limits.map((limit) => `${limit.window}: ${limit.unit === 'usd' ? `$${limit.used.toFixed(2)}/$${limit.limit}` : `${limit.used}/${limit.limit}`}`);
