@@ -20,8 +20,20 @@ export class Db {
   readonly sqlite: Database.Database;
   private readonly statements = new Map<string, Statement>();
 
-  constructor(readonly file: string) {
+  /** `readonly`: a reader (the dashboard) of a ledger that exists and is migrated; it can never write. */
+  constructor(readonly file: string, options: { readonly?: boolean } = {}) {
     let sqlite: Database.Database | undefined;
+    if (options.readonly) {
+      try {
+        sqlite = new Database(file, { readonly: true, fileMustExist: true });
+        sqlite.pragma('busy_timeout = 5000');
+      } catch (error) {
+        sqlite?.close();
+        throw ledgerFileProblem(error, file) ?? error;
+      }
+      this.sqlite = sqlite;
+      return;
+    }
     try {
       ensurePrivateFolder(path.dirname(file));
       sqlite = new Database(file);

@@ -38,3 +38,8 @@ export function saveEvalResult(db: Db, init: EvalResultInit): string {
 export function evalResultsOf(db: Db, skill: string): EvalResultRow[] {
   return db.statement('SELECT * FROM eval_results WHERE skill = ? ORDER BY created_ms, id').all(skill) as EvalResultRow[];
 }
+
+/** every skill's results, for reports */
+export function allEvalResults(db: Db): EvalResultRow[] {
+  return db.statement('SELECT * FROM eval_results ORDER BY created_ms, id').all() as EvalResultRow[];
+}

@@ -11,17 +11,18 @@ import * as catalog from './catalog.js';
 import * as evals from './evals.js';
 import * as effects from './effects.js';
 import * as holds from './holds.js';
+import * as history from './history.js';
 import { healthEvidence } from './evidence.js';
 
-export function openLedger(home?: string): Ledger {
-  return new Ledger(path.join(home ?? ledgerHome(), 'ledger.db'));
+export function openLedger(home?: string, options: { readonly?: boolean } = {}): Ledger {
+  return new Ledger(path.join(home ?? ledgerHome(), 'ledger.db'), options);
 }
 
 export class Ledger {
   readonly db: Db;
 
-  constructor(readonly file: string) {
-    this.db = new Db(file);
+  constructor(readonly file: string, options: { readonly?: boolean } = {}) {
+    this.db = new Db(file, options);
   }
 
   // runs
@@ -190,6 +191,20 @@ export class Ledger {
   }
   evalResultsOf(skill: string): evals.EvalResultRow[] {
     return evals.evalResultsOf(this.db, skill);
+  }
+  allEvalResults(): evals.EvalResultRow[] {
+    return evals.allEvalResults(this.db);
+  }
+
+  // history, for reports
+  attemptsSince(since_ms: number): history.AttemptFact[] {
+    return history.attemptsSince(this.db, since_ms);
+  }
+  plansSince(since_ms: number): history.PlanFact[] {
+    return history.plansSince(this.db, since_ms);
+  }
+  costAlarms(): history.AlarmFact[] {
+    return history.costAlarms(this.db);
   }
 
   close(): void {

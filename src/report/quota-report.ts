@@ -1,0 +1,119 @@
+// Each provider window over time, with a straight-line burn-rate forecast: when will it run out, and is that before
+// it resets? The current numbers are usage-report's own (what `portai usage --json` prints); the history behind the
+// chart is re-read from the attempts, without the held requests a snapshot also counts.
+import type { Config } from '../types.js';
+import type { AttemptFact, Ledger } from '../ledger/index.js';
+import { startOfUtcDay } from '../ledger/index.js';
+import { usageReport, type LimitLine } from './usage-report.js';
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+/** below this share left, a window is flagged */
+export const LOW_SHARE = 0.2;
+/** the burn rate is read over at most the last hour */
+const RATE_LOOKBACK_MS = HOUR_MS;
+const SAMPLES = 60;
+
+export interface QuotaWindow {
+  provider: string;
+  window: string;
+  unit: LimitLine['unit'];
+  limit: number;
+  used: number;
+  remaining: number;
+  /** remaining / limit */
+  left_share: number;
+  /** per hour, over the last hour (or the window, if shorter) */
+  burn_per_hour: number;
+  /** at the current burn rate; null when nothing is burning */
+  exhausted_utc: string | null;
+  /** the UTC day: next 00:00 UTC; a rolling window: when its oldest counted request leaves it; null if none counts */
+  reset_utc: string | null;
+  warning: string | null;
+  /** epoch seconds and used, for the chart; the last point is `used` */
+  series: { t: number[]; used: number[] };
+}
+
+/** `day (UTC)` is the calendar day; `minute` and `N h` are rolling (see usage-report.ts, which names them). */
+function spanOf(window: string): { rolling_ms: number } | { day: true } {
+  if (window === 'day (UTC)') return { day: true };
+  if (window === 'minute') return { rolling_ms: MINUTE_MS };
+  const hours = Number.parseFloat(window);
+  return { rolling_ms: hours * HOUR_MS };
+}
+
+function amount(fact: AttemptFact, line: LimitLine): number {
+  if (line.unit === 'requests') return fact.weight;
+  // a USD window counts list price; the UTC day's USD limit counts what was billed (as attempts.ts counts them)
+  return line.window === 'day (UTC)' ? (fact.cost_usd ?? fact.reserved_usd) : (fact.list_usd ?? fact.list_usd_reserved);
+}
+
+export function quotaReport(config: Config, ledger: Ledger, env: Record<string, string | undefined>, now: number): QuotaWindow[] {
+  const report = usageReport(config, ledger, env, now);
+  const longest = Math.max(DAY_MS, ...Object.values(config.providers).flatMap((provider) => (provider.limits.windows ?? []).map((window) => 2 * window.hours * HOUR_MS)));
+  const facts = ledger.attemptsSince(Math.min(startOfUtcDay(now), now - longest));
+  const windows: QuotaWindow[] = [];
+  for (const provider of report) {
+    const mine = facts.filter((fact) => fact.provider === provider.provider);
+    for (const line of provider.limits) windows.push(forecast(provider.provider, line, mine, now));
+  }
+  return windows;
+}
+
+function forecast(provider: string, line: LimitLine, facts: AttemptFact[], now: number): QuotaWindow {
+  const span = spanOf(line.window);
+  const usedAt = (t: number) => {
+    const from = 'day' in span ? startOfUtcDay(t) : t - span.rolling_ms;
+    let sum = 0;
+    for (const fact of facts) if (fact.started_ms <= t && ('day' in span ? fact.started_ms >= from : fact.started_ms > from)) sum += amount(fact, line);
+    return sum;
+  };
+  // the chart: the UTC day so far, or twice a rolling window (so a window that emptied still shows what it held)
+  const chartFrom = 'day' in span ? startOfUtcDay(now) : now - 2 * span.rolling_ms;
+  const t: number[] = [];
+  const used: number[] = [];
+  for (let index = 0; index < SAMPLES; index++) {
+    const at = chartFrom + ((now - chartFrom) * index) / SAMPLES;
+    t.push(Math.round(at / 1000));
+    used.push(round(usedAt(at)));
+  }
+  t.push(Math.round(now / 1000));
+  used.push(line.used);
+
+  const lookback = Math.min(RATE_LOOKBACK_MS, 'day' in span ? Math.max(now - startOfUtcDay(now), MINUTE_MS) : span.rolling_ms);
+  let burned = 0;
+  for (const fact of facts) if (fact.started_ms > now - lookback && fact.started_ms <= now) burned += amount(fact, line);
+  const burnPerMs = burned / lookback;
+  const exhausted = line.remaining <= 0 ? now : burnPerMs > 0 ? now + line.remaining / burnPerMs : null;
+  let reset: number | null;
+  if ('day' in span) reset = startOfUtcDay(now) + DAY_MS;
+  else {
+    const oldest = facts.find((fact) => fact.started_ms > now - span.rolling_ms && amount(fact, line) > 0);
+    reset = oldest ? oldest.started_ms + span.rolling_ms : null;
+  }
+  const share = line.limit > 0 ? line.remaining / line.limit : 0;
+  const warnings: string[] = [];
+  if (share < LOW_SHARE) warnings.push(`${Math.round(share * 100)}% left`);
+  if (exhausted !== null && reset !== null && exhausted < reset) {
+    warnings.push(line.remaining <= 0 ? `used up until ${new Date(reset).toISOString()}` : `at this rate it runs out at ${new Date(exhausted).toISOString()}, before it resets at ${new Date(reset).toISOString()}`);
+  }
+  return {
+    provider,
+    window: line.window,
+    unit: line.unit,
+    limit: line.limit,
+    used: line.used,
+    remaining: line.remaining,
+    left_share: round(share),
+    burn_per_hour: round(burnPerMs * HOUR_MS),
+    exhausted_utc: exhausted === null ? null : new Date(exhausted).toISOString(),
+    reset_utc: reset === null ? null : new Date(reset).toISOString(),
+    warning: warnings.length > 0 ? warnings.join('; ') : null,
+    series: { t, used },
+  };
+}
+
+function round(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}
