@@ -92,6 +92,12 @@ function build(): Command {
     .option('--print-env <client>', 'print the settings for claude (Claude Code), hermes or codex, and exit')
     .action(run(() => import('./commands/serve.js')));
 
+  program
+    .command('dashboard')
+    .option('--port <n>', 'port on 127.0.0.1 (default 8788; 0: any free port)')
+    .option('--open', 'open the link in the system browser')
+    .description('a read-only web page over the ledger: quota burn-down, spend, model health, runs, queue')
+    .action(run(() => import('./commands/dashboard.js')));
   program.command('init').option('--force', 'overwrite existing files').description('write a starter portai.yaml and an example skill').action(run(() => import('./commands/init.js')));
   program.command('where').option('--json').description('the config file in use, the skills folders, the state folder and the ledger').action(run(() => import('./commands/where.js')));
   program.command('completion <shell>').description('print a completion script for bash, zsh or fish').action(run(() => import('./commands/completion.js')));

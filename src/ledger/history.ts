@@ -68,3 +68,10 @@ export function costAlarms(db: Db): AlarmFact[] {
     .statement(`SELECT provider, model, reason, run_id, created_utc, cleared_utc FROM health WHERE kind = 'cost_alarm' ORDER BY id DESC`)
     .all() as AlarmFact[];
 }
+
+/** Changes whenever anyone commits to the ledger: another process (data_version) or this connection (total_changes). */
+export function changeMark(db: Db): string {
+  const version = db.sqlite.pragma('data_version', { simple: true }) as number;
+  const own = (db.sqlite.prepare('SELECT total_changes() AS changes').get() as { changes: number }).changes;
+  return `${version}.${own}`;
+}

@@ -206,6 +206,10 @@ export class Ledger {
   costAlarms(): history.AlarmFact[] {
     return history.costAlarms(this.db);
   }
+  /** differs after any commit, by any process: readers use it to know when to read again */
+  changeMark(): string {
+    return history.changeMark(this.db);
+  }
 
   close(): void {
     this.db.close();

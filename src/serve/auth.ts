@@ -65,3 +65,17 @@ export function originAllowed(origin: string | undefined): boolean {
 export function isLoopbackHost(host: string): boolean {
   return LOOPBACK_NAMES.has(host);
 }
+
+/**
+ * Stricter, for the dashboard, whose page a browser opens: a loopback page on another port (another local web app)
+ * is same-site to a cookie, so only this server's own origin passes.
+ */
+export function ownOriginAllowed(origin: string | undefined, port: number, boundHost: string): boolean {
+  if (origin === undefined) return true;
+  try {
+    const url = new URL(origin);
+    return url.protocol === 'http:' && hostAllowed(url.host, port, boundHost);
+  } catch {
+    return false;
+  }
+}

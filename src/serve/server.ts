@@ -14,7 +14,10 @@ import { proxy, type ServeContext } from './proxy.js';
 import { listenError } from './listen-error.js';
 import { screenRequest } from './screen-request.js';
 import { chatRequestFromResponses } from './translate/responses-request.js';
+import { handleDashboard, isDashboardPath } from '../dashboard/handler.js';
 import { applyConnectionLimits, DEFAULT_CONNECTION_LIMITS, type ConnectionLimits } from './connection-limits.js';
+
+const DASHBOARD_BASE = '/dashboard';
 
 export interface ServeOptions {
   config: Config;
@@ -90,6 +93,10 @@ function formatOf(request: IncomingMessage): ClientFormat {
 }
 
 async function handle(request: IncomingMessage, response: ServerResponse, context: ServeContext, token: string, port: number, host: string): Promise<void> {
+  // the dashboard's page: serve's Host, Origin and token rules, applied by the dashboard with its cookie session
+  if (isDashboardPath(request.url ?? '/', DASHBOARD_BASE)) {
+    return handleDashboard(request, response, { config: context.config, ledger: context.ledger, env: context.env, clock: context.clock, token, base: DASHBOARD_BASE, port: () => port, host });
+  }
   const format = formatOf(request);
   const path = new URL(request.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '');
   let authenticated = false;
