@@ -69,7 +69,7 @@
       el('div', { class: 'summary' },
         el('div', { class: 'tile', 'data-testid': 'spend-today' }, el('div', { class: 'label' }, 'metered spend today'), el('div', { class: 'big' }, usd(usage.spend_today_usd)), el('div', { class: 'label' }, `of ${usd(usage.budget_usd_per_day)} budget per day`)),
         el('div', { class: 'tile' }, el('div', { class: 'label' }, 'requests today, all providers'), el('div', { class: 'big', 'data-testid': 'requests-today' }, count(usage.providers.reduce((sum, provider) => sum + provider.requests_today, 0)))),
-        el('div', { class: 'tile' }, el('div', { class: 'label' }, 'windows needing attention'), el('div', { class: 'big', 'data-testid': 'warnings' }, String(report.windows.filter((window) => window.warning).length))),
+        el('div', { class: 'tile' }, el('div', { class: 'label' }, 'windows needing attention'), el('div', { class: 'big', 'data-testid': 'warnings' }, String(report.windows.filter((window) => window.low || window.runs_out_before_reset).length))),
       ),
     );
     for (const provider of usage.providers) {
@@ -109,7 +109,12 @@
           el('span', {}, window.exhausted_utc ? `runs out ${when(window.exhausted_utc)}` : 'not burning'),
           el('span', {}, window.reset_utc ? `resets ${when(window.reset_utc)}` : 'nothing counted'),
         ),
-        window.warning ? el('div', { class: 'warning', 'data-testid': 'window-warning' }, window.warning) : null,
+        window.low || window.runs_out_before_reset
+          ? el('div', { class: 'warning', 'data-testid': 'window-warning' }, [
+              window.low ? `only ${percent(window.left_share)} left` : null,
+              window.runs_out_before_reset ? (window.remaining <= 0 ? `used up until it resets ${when(window.reset_utc)}` : `runs out ${when(window.exhausted_utc)}, before it resets`) : null,
+            ].filter(Boolean).join(' · '))
+          : null,
         el('div', { class: 'chart' }),
       );
     }

@@ -30,6 +30,11 @@ export interface QuotaWindow {
   exhausted_utc: string | null;
   /** the UTC day: next 00:00 UTC; a rolling window: when its oldest counted request leaves it; null if none counts */
   reset_utc: string | null;
+  /** under 20% left */
+  low: boolean;
+  /** at the current burn rate (or already) used up before the window resets */
+  runs_out_before_reset: boolean;
+  /** the two above in words, for scripts; null when neither */
   warning: string | null;
   /** epoch seconds and used, for the chart; the last point is `used` */
   series: { t: number[]; used: number[] };
@@ -93,10 +98,12 @@ function forecast(provider: string, line: LimitLine, facts: AttemptFact[], now: 
     reset = oldest ? oldest.started_ms + span.rolling_ms : null;
   }
   const share = line.limit > 0 ? line.remaining / line.limit : 0;
+  const low = share < LOW_SHARE;
+  const runsOut = exhausted !== null && reset !== null && exhausted < reset;
   const warnings: string[] = [];
-  if (share < LOW_SHARE) warnings.push(`${Math.round(share * 100)}% left`);
-  if (exhausted !== null && reset !== null && exhausted < reset) {
-    warnings.push(line.remaining <= 0 ? `used up until ${new Date(reset).toISOString()}` : `at this rate it runs out at ${new Date(exhausted).toISOString()}, before it resets at ${new Date(reset).toISOString()}`);
+  if (low) warnings.push(`${Math.round(share * 100)}% left`);
+  if (exhausted !== null && reset !== null && runsOut) {
+    warnings.push(line.remaining <= 0 ? `used up until ${minuteUtc(reset)}` : `at this rate it runs out at ${minuteUtc(exhausted)}, before it resets at ${minuteUtc(reset)}`);
   }
   return {
     provider,
@@ -109,9 +116,15 @@ function forecast(provider: string, line: LimitLine, facts: AttemptFact[], now: 
     burn_per_hour: round(burnPerMs * HOUR_MS),
     exhausted_utc: exhausted === null ? null : new Date(exhausted).toISOString(),
     reset_utc: reset === null ? null : new Date(reset).toISOString(),
+    low,
+    runs_out_before_reset: runsOut,
     warning: warnings.length > 0 ? warnings.join('; ') : null,
     series: { t, used },
   };
+}
+
+function minuteUtc(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 function round(value: number): number {
