@@ -49,6 +49,8 @@
     const text = `${sameDay ? '' : `${date.toISOString().slice(0, 10)} `}${date.toISOString().slice(11, 16)} UTC`;
     return `${text} (${relative(date.getTime(), now)})`;
   }
+  /** DOM's replaceChildren would print a null as the text "null" */
+  const fill = (root, ...children) => root.replaceChildren(...children.flat().filter((child) => child !== null && child !== undefined && child !== false));
   const pill = (text, kind) => el('span', { class: `pill ${kind || text}` }, text);
   const empty = (text) => el('div', { class: 'empty' }, text);
   function table(headers, rows, attributes) {
@@ -146,7 +148,8 @@
     const bars = uPlot.paths && uPlot.paths.bars ? uPlot.paths.bars({ size: [0.6, 60] }) : undefined;
     chart(root.querySelector('.chart'), {
       height: 200,
-      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(max, report.budget_usd_per_day, 0.01) * 1.15] } },
+      // half a day of room on each side, so the first and the last bar are whole
+      scales: { x: { time: true, range: (_u, min, max) => [min - 43200, max + 43200] }, y: { range: (_u, _min, max) => [0, Math.max(max, report.budget_usd_per_day, 0.01) * 1.15] } },
       series: [{}, { label: 'spend', stroke: '#2563eb', fill: 'rgba(37,99,235,0.5)', paths: bars, points: { show: false } }, { label: 'budget', stroke: '#b91c1c', dash: [6, 4], width: 1, points: { show: false } }],
       axes: [{ stroke: '#646b73', grid: { stroke: '#eceef1' } }, { stroke: '#646b73', grid: { stroke: '#eceef1' }, values: (_u, ticks) => ticks.map((tick) => `$${tick}`) }],
     }, [t, report.days.map((day) => day.usd), report.days.map(() => report.budget_usd_per_day)]);
@@ -195,7 +198,7 @@
         el('select', { name: 'limit', onchange: (event) => { runFilters.limit = event.target.value; refresh(); } }, ['20', '50', '200', '1000'].map((value) => el('option', { value, selected: value === runFilters.limit }, `newest ${value}`))),
       );
       statusSelect.value = runFilters.status;
-      root.replaceChildren(el('h2', {}, 'Runs'), filters, el('div', { class: 'results' }));
+      fill(root, el('h2', {}, 'Runs'), filters, el('div', { class: 'results' }));
     }
     const results = root.querySelector('.results');
     results.replaceChildren(list.length === 0 ? empty('no runs match') : table(['run', 'skill', 'status', 'started', 'finished'], list.map((run) => el('tr', { 'data-run': run.id }, el('td', {}, el('a', { href: `#runs/${encodeURIComponent(run.id)}` }, run.id)), el('td', {}, run.skill), el('td', {}, pill(run.status)), el('td', {}, when(run.started_utc)), el('td', {}, run.finished_utc ? when(run.finished_utc) : '—'))), { 'data-testid': 'runs' }));
@@ -206,7 +209,8 @@
     const cost = run.attempts.reduce((sum, attempt) => sum + (attempt.cost_usd || 0), 0);
     const tokensIn = run.attempts.reduce((sum, attempt) => sum + (attempt.input_tokens || 0), 0);
     const tokensOut = run.attempts.reduce((sum, attempt) => sum + (attempt.output_tokens || 0), 0);
-    root.replaceChildren(
+    fill(
+      root,
       el('p', {}, el('a', { href: '#runs' }, '← all runs')),
       el('h2', {}, `Run ${run.id}`),
       el('div', { class: 'summary' },
@@ -244,7 +248,8 @@
   let queueAll = false;
   async function queue(root) {
     const jobs = await getJson(`api/queue${queueAll ? '?all=1' : ''}`);
-    root.replaceChildren(
+    fill(
+      root,
       el('h2', {}, 'Queue'),
       el('div', { class: 'filters' }, el('label', {}, el('input', { type: 'checkbox', checked: queueAll, onchange: (event) => { queueAll = event.target.checked; refresh(); } }), ' show finished jobs')),
       jobs.length === 0 ? empty(queueAll ? 'the queue is empty' : 'nothing waiting') : table(['job', 'run', 'skill', 'state', 'not before', 'why', '#attempts'], jobs.map((job) => el('tr', { 'data-job': job.id }, el('td', {}, job.id), el('td', {}, el('a', { href: `#runs/${encodeURIComponent(job.run_id)}` }, job.run_id)), el('td', {}, job.skill), el('td', {}, pill(job.state)), el('td', {}, job.not_before ? when(job.not_before) : '—'), el('td', {}, job.reason || '—'), el('td', { class: 'num' }, String(job.attempts)))), { 'data-testid': 'queue' }),
@@ -283,7 +288,7 @@
         status.textContent = `live · updated ${new Date().toLocaleTimeString()}`;
       } catch (error) {
         status.textContent = `could not load: ${error.message}`;
-        current.root.replaceChildren(empty(`could not load this page: ${error.message}`));
+        fill(current.root, empty(`could not load this page: ${error.message}`));
       }
     })();
     await running;

@@ -1,0 +1,178 @@
+// The dashboard's reports over a real SQLite ledger: the burn-rate forecast, the reset times, spend per day, the
+// per-model figures, and a read-only ledger that refuses to write.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openLedger, type Ledger } from '../src/ledger/index.js';
+import type { Limits } from '../src/types.js';
+import { quotaReport } from '../src/report/quota-report.js';
+import { spendReport } from '../src/report/spend-report.js';
+import { modelReport, percentile } from '../src/report/model-report.js';
+import { usageJson } from '../src/report/usage-json.js';
+import { config, model, NEXT_MIDNIGHT_MS, NOON_MS, provider } from './router-helpers.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+let home: string;
+let ledger: Ledger;
+afterEach(() => {
+  ledger?.close();
+  fs.rmSync(home, { recursive: true, force: true });
+});
+
+function fresh(): Ledger {
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'portai-reports-'));
+  ledger = openLedger(home);
+  return ledger;
+}
+
+/** one finished request, as the runner records it */
+function attempt(at_ms: number, options: { provider?: string; model?: string; status?: 'ok' | 'error'; cost?: number; list?: number; duration?: number; billing?: 'free' | 'metered' } = {}): void {
+  const reserved = ledger.reserve(
+    { run_id: null, step_id: null, provider: options.provider ?? 'local', model: options.model ?? 'small', billing: options.billing ?? 'free', weight: 1, reserved_usd: 0, now_ms: at_ms },
+    [],
+    () => null,
+  );
+  if (!('attempt_id' in reserved)) throw new Error('not reserved');
+  ledger.finishAttempt(reserved.attempt_id, {
+    status: options.status ?? 'ok',
+    error_kind: options.status === 'error' ? 'overloaded' : undefined,
+    error_message: options.status === 'error' ? 'upstream broke' : undefined,
+    http_status: options.status === 'error' ? 500 : undefined,
+    cost_usd: options.cost ?? 0,
+    list_usd: options.list,
+    duration_ms: options.duration ?? 100,
+    now_ms: at_ms + 100,
+  });
+}
+
+const local = (limits: Limits) => provider('local', [model('small'), model('large')], { limits });
+
+describe('quota report', () => {
+  it('forecasts from the last hour: 12 left at 6 an hour runs out at 14:00, before 00:00 UTC', () => {
+    fresh();
+    // two requests in the morning do not count towards the rate, six in the last hour do
+    attempt(NOON_MS - 5 * HOUR);
+    attempt(NOON_MS - 4 * HOUR);
+    for (let index = 0; index < 6; index++) attempt(NOON_MS - 50 * MINUTE + index * 5 * MINUTE);
+    const setup = config([local({ requests_per_day: 20 })], []);
+    const [day] = quotaReport(setup, ledger, {}, NOON_MS);
+    expect(day).toMatchObject({ window: 'day (UTC)', unit: 'requests', used: 8, limit: 20, remaining: 12, burn_per_hour: 6, low: false });
+    // 12 left at 6 an hour: two hours, still before midnight
+    expect(day.exhausted_utc).toBe(new Date(NOON_MS + 2 * HOUR).toISOString());
+    expect(day.reset_utc).toBe(new Date(NEXT_MIDNIGHT_MS).toISOString());
+    expect(day.runs_out_before_reset).toBe(true);
+    expect(day.warning).toBe('at this rate it runs out at 2026-01-15 14:00 UTC, before it resets at 2026-01-16 00:00 UTC');
+    // the chart climbs from 0 at midnight to the snapshot's own figure
+    expect(day.series.used[0]).toBe(0);
+    expect(day.series.used.at(-1)).toBe(8);
+    expect(day.series.t.at(-1)).toBe(NOON_MS / 1000);
+    expect(day.series.used).toEqual([...day.series.used].sort((a, b) => a - b));
+  });
+
+  it('a rolling window resets when its oldest counted request leaves it, and under 20% left is flagged', () => {
+    fresh();
+    attempt(NOON_MS - 4 * HOUR);
+    attempt(NOON_MS - 3 * HOUR);
+    attempt(NOON_MS - 2 * HOUR);
+    attempt(NOON_MS - 6 * HOUR); // outside the 5-hour window
+    const setup = config([local({ windows: [{ hours: 5, requests: 3 }] })], []);
+    const [window] = quotaReport(setup, ledger, {}, NOON_MS);
+    expect(window).toMatchObject({ window: '5 h', used: 3, remaining: 0, left_share: 0, low: true, burn_per_hour: 0 });
+    expect(window.reset_utc).toBe(new Date(NOON_MS - 4 * HOUR + 5 * HOUR).toISOString());
+    // used up now, so it "runs out" now, before that reset
+    expect(window.exhausted_utc).toBe(new Date(NOON_MS).toISOString());
+    expect(window.warning).toBe('0% left; used up until 2026-01-15 13:00 UTC');
+  });
+
+  it('nothing burning: no exhaustion forecast and no warning', () => {
+    fresh();
+    attempt(NOON_MS - 3 * HOUR);
+    const [day] = quotaReport(config([local({ requests_per_day: 50 })], []), ledger, {}, NOON_MS);
+    expect(day).toMatchObject({ used: 1, burn_per_hour: 0, exhausted_utc: null, low: false, runs_out_before_reset: false, warning: null });
+  });
+
+  it('its current figures are the usage report’s (what `portai usage --json` prints)', () => {
+    fresh();
+    for (let index = 0; index < 3; index++) attempt(NOON_MS - index * MINUTE);
+    const setup = config([local({ requests_per_minute: 5, requests_per_day: 9, windows: [{ hours: 2, requests: 7 }] })], []);
+    const usage = usageJson(setup, ledger, {}, NOON_MS);
+    const quota = quotaReport(setup, ledger, {}, NOON_MS);
+    expect(quota.map(({ window, unit, limit, used, remaining }) => ({ window, unit, limit, used, remaining }))).toEqual(usage.providers[0].limits);
+  });
+});
+
+describe('spend report', () => {
+  it('adds reported costs per UTC day and provider, and today is the usage report’s figure', () => {
+    fresh();
+    const paid = provider('paid', [model('pricey', {}, 'metered')], { billing: 'metered' });
+    attempt(NOON_MS - 24 * HOUR, { provider: 'paid', model: 'pricey', cost: 0.5, billing: 'metered' });
+    attempt(NOON_MS - 1 * HOUR, { provider: 'paid', model: 'pricey', cost: 0.25, billing: 'metered' });
+    attempt(NOON_MS - 2 * HOUR, { provider: 'local', cost: 0.01 });
+    const report = spendReport(config([local({}), paid], [], 1), ledger, {}, NOON_MS, 3);
+    expect(report.days.map((day) => day.day)).toEqual(['2026-01-13', '2026-01-14', '2026-01-15']);
+    expect(report.days.map((day) => day.usd)).toEqual([0, 0.5, 0.26]);
+    expect(report.days[2].by_provider).toEqual({ paid: 0.25, local: 0.01 });
+    expect(report.spend_today_usd).toBe(0.26);
+    expect(report.budget_usd_per_day).toBe(1);
+  });
+
+  it('lists every cost alarm, cleared ones too', () => {
+    fresh();
+    ledger.addBlock({ provider: 'local', model: null, scope: 'provider', kind: 'cost_alarm', reason: 'free model small reported a cost of $0.01', until_ms: null });
+    ledger.clearBlocks('local', 'cost_alarm');
+    ledger.addBlock({ provider: 'local', model: null, scope: 'provider', kind: 'cost_alarm', reason: 'again', until_ms: null });
+    const { alarms } = spendReport(config([local({})], []), ledger, {}, NOON_MS);
+    expect(alarms.map((alarm) => [alarm.reason, alarm.cleared_utc === null])).toEqual([
+      ['again', true],
+      ['free model small reported a cost of $0.01', false],
+    ]);
+  });
+});
+
+describe('model report', () => {
+  it('success rate, nearest-rank p50/p95, actual vs list cost and the last error per model', () => {
+    fresh();
+    [100, 200, 300, 400, 1000].forEach((duration, index) => attempt(NOON_MS - HOUR + index * MINUTE, { duration, cost: 0, list: 0.01 }));
+    attempt(NOON_MS - 10 * MINUTE, { status: 'error' });
+    const report = modelReport(config([local({})], []), ledger, NOON_MS);
+    const small = report.models.find((entry) => entry.model === 'small')!;
+    expect(small).toMatchObject({ attempts: 6, ok: 5, errors: 1, success_rate: 0.833333, p50_ms: 300, p95_ms: 1000, cost_usd: 0, list_usd: 0.05 });
+    expect(small.last_error).toMatchObject({ kind: 'overloaded', http_status: 500, message: 'upstream broke' });
+    // configured but never used: listed, with no figures
+    expect(report.models.find((entry) => entry.model === 'large')).toMatchObject({ attempts: 0, success_rate: null, p50_ms: null });
+  });
+
+  it('percentile is the nearest rank', () => {
+    expect(percentile([], 0.5)).toBeNull();
+    expect(percentile([7], 0.95)).toBe(7);
+    expect(percentile([1, 2, 3, 4], 0.5)).toBe(2);
+    expect(percentile(Array.from({ length: 20 }, (_unused, index) => index + 1), 0.95)).toBe(19);
+  });
+
+  it('eval pass rates per skill, not-run cases left out', () => {
+    fresh();
+    for (const status of ['pass', 'pass', 'fail', 'not_run'] as const) {
+      ledger.saveEvalResult({ skill: 'greet', skill_hash: 'h', case_id: 'c', candidate: 'local/small', served_model: 'small', status, cost_usd: 0, latency_ms: 10, now_ms: NOON_MS - HOUR });
+    }
+    const small = modelReport(config([local({})], []), ledger, NOON_MS).models.find((entry) => entry.model === 'small')!;
+    expect(small.evals).toEqual([{ skill: 'greet', passed: 2, failed: 1, pass_rate: 0.666667 }]);
+  });
+});
+
+describe('read-only ledger', () => {
+  it('reads what another connection wrote, and refuses to write', () => {
+    fresh();
+    const reader = openLedger(home, { readonly: true });
+    try {
+      const before = reader.changeMark();
+      attempt(NOON_MS);
+      expect(reader.attemptsSince(0)).toHaveLength(1);
+      expect(reader.changeMark()).not.toBe(before);
+      expect(() => reader.addBlock({ provider: 'local', model: null, scope: 'provider', kind: 'cost_alarm', reason: 'x', until_ms: null })).toThrow(/readonly/i);
+    } finally {
+      reader.close();
+    }
+  });
+});
