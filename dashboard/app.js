@@ -79,7 +79,7 @@
       const section = el('section', { class: 'provider', 'data-provider': provider.provider },
         el('div', { class: 'provider-head' },
           el('h2', {}, provider.provider),
-          el('span', { class: 'facts' }, `${provider.billing} · preset ${provider.preset} · `, el('span', { 'data-testid': 'provider-requests' }, count(provider.requests_today)), ' requests today · spend ', el('span', { 'data-testid': 'provider-spend' }, usd(provider.spend_today_usd)), provider.key.variable ? ` · ${provider.key.variable} ${provider.key.set ? 'set' : 'NOT set'}` : ''),
+          el('span', { class: 'facts' }, `${provider.billing} · preset ${provider.preset} · `, el('span', { 'data-testid': 'provider-requests' }, count(provider.requests_today)), ` request${provider.requests_today === 1 ? '' : 's'} today · spend `, el('span', { 'data-testid': 'provider-spend' }, usd(provider.spend_today_usd)), provider.key.variable ? ` · ${provider.key.variable} ${provider.key.set ? 'set' : 'NOT set'}` : ''),
         ),
       );
       for (const block of provider.blocks) section.append(el('div', { class: 'warning' }, `blocked (${block.scope}${block.model ? ` ${block.model}` : ''}): ${block.reason}${block.until_utc ? ` — until ${when(block.until_utc)}` : ' — until cleared: portai providers unblock ' + provider.provider}`));
@@ -108,7 +108,7 @@
         el('div', { class: 'facts' },
           el('span', {}, el('span', { class: 'remaining' }, amount(window.remaining, window.unit)), ` left (${percent(window.left_share)})`),
           el('span', {}, `burn ${amount(window.burn_per_hour, window.unit)}/h`),
-          el('span', {}, window.exhausted_utc ? `runs out ${when(window.exhausted_utc)}` : 'not burning'),
+          el('span', {}, !window.exhausted_utc ? 'not burning' : window.runs_out_before_reset ? `runs out ${when(window.exhausted_utc)}` : 'lasts past the reset at this rate'),
           el('span', {}, window.reset_utc ? `resets ${when(window.reset_utc)}` : 'nothing counted'),
         ),
         window.low || window.runs_out_before_reset
