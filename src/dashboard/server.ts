@@ -48,7 +48,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Running
   });
   applyConnectionLimits(server, limits);
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) => reject(listenError(error, host, options.port)));
+    server.once('error', (error) => reject(listenError(error, host, options.port, 'portai dashboard')));
     server.listen(options.port, host, () => resolve());
   });
   port = (server.address() as AddressInfo).port;

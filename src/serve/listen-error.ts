@@ -1,12 +1,12 @@
-// The address serve was asked for cannot be had: bad input (exit 2) with the fix, not an internal error.
+// The address serve (or the dashboard) was asked for cannot be had: bad input (exit 2) with the fix, not an internal error.
 import { BadInputError } from '../errors.js';
 
-export function listenError(error: unknown, host: string, port: number): unknown {
+export function listenError(error: unknown, host: string, port: number, command = 'portai serve'): unknown {
   const code = (error as NodeJS.ErrnoException)?.code;
   const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   if (code === 'EADDRINUSE') {
-    return new BadInputError(`cannot listen on ${address}: the port is already in use (another portai serve, or another program)`, {
-      hint: `stop that program, or pick another port: portai serve --port ${port === 8787 ? 8788 : port + 1}`,
+    return new BadInputError(`cannot listen on ${address}: the port is already in use (another ${command}, or another program)`, {
+      hint: `stop that program, or pick another port: ${command} --port ${command === 'portai serve' && port === 8787 ? 8788 : port + 1}`,
     });
   }
   if (code === 'EACCES' || code === 'EPERM') {
