@@ -144,6 +144,25 @@ describe('model report', () => {
     expect(report.models.find((entry) => entry.model === 'large')).toMatchObject({ attempts: 0, success_rate: null, p50_ms: null });
   });
 
+  it('counts refusals per guard from the stored plans, and reads the catalog: gone, re-priced, expiring', () => {
+    fresh();
+    const runId = ledger.createRun({ skill: 'greet', skill_file: '/skills/greet.yaml', skill_hash: 'h', inputs: {}, now_utc: 'n', today: 't', status: 'blocked' });
+    const rejection = (model: string, guard: 'quota' | 'privacy') => ({ ref: `local/${model}`, provider: 'local', model, guard, reason: `${guard} says no` });
+    ledger.savePlan(runId, 'say', { step: 'say', rule: 0, rule_text: 'routes[0]', candidates: [], rejected: [rejection('small', 'quota'), rejection('large', 'privacy')], prompt_tokens_estimate: 10, estimate_usd: { low: 0, expected: 0, high: 0 } });
+    ledger.savePlan(runId, 'again', { step: 'again', rule: 0, rule_text: 'routes[0]', candidates: [], rejected: [rejection('small', 'quota')], prompt_tokens_estimate: 10, estimate_usd: { low: 0, expected: 0, high: 0 } });
+    const synced = provider('local', [model('small'), model('large'), model('old')]);
+    synced.catalog = '/models';
+    const row = (id: string, prices: [number, number], expiration: string | null = null) => ({ id, prompt_price: prices[0], completion_price: prices[1], context: 1000, expiration, raw: {} });
+    ledger.saveCatalog('local', [row('small', [0, 0], new Date(NOON_MS + 3 * 86_400_000).toISOString().slice(0, 10)), row('large', [0.5, 1])], NOON_MS - HOUR);
+    const models = modelReport(config([synced], []), ledger, NOON_MS).models;
+    const byId = (id: string) => models.find((entry) => entry.model === id)!;
+    expect(byId('small').refusals).toEqual({ quota: 2 });
+    expect(byId('large').refusals).toEqual({ privacy: 1 });
+    expect(byId('small').catalog).toMatchObject({ gone: false, priced: false, expires: '2026-01-18' });
+    expect(byId('large').catalog).toMatchObject({ gone: false, priced: true, expires: null });
+    expect(byId('old').catalog).toMatchObject({ gone: true });
+  });
+
   it('percentile is the nearest rank', () => {
     expect(percentile([], 0.5)).toBeNull();
     expect(percentile([7], 0.95)).toBe(7);
