@@ -53,7 +53,11 @@ export function modelReport(config: Config, ledger: Ledger, now: number, days = 
     row.list_usd += fact.list_usd ?? 0;
     if (fact.status === 'ok') {
       row.ok++;
-      if (fact.duration_ms !== null) durations.set(row, [...(durations.get(row) ?? []), fact.duration_ms]);
+      if (fact.duration_ms !== null) {
+        const list = durations.get(row) ?? [];
+        list.push(fact.duration_ms);
+        durations.set(row, list);
+      }
     } else {
       row.errors++;
       row.last_error = { at_utc: fact.started_utc, kind: fact.error_kind, http_status: fact.http_status, message: fact.error_message };
