@@ -11,6 +11,7 @@ import { percentile, median, formatMs } from './stats.mjs';
 import { ledgerScale } from './ledger-scale.mjs';
 import { yieldBench } from './yield.mjs';
 import { evalBench, evalFigures } from './eval.mjs';
+import { dashboardBench } from './dashboard.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (file) => path.join(root, 'dist', file);
@@ -165,6 +166,16 @@ say('ledger scale: quota check + reservation with 1,000 and with 100,000 attempt
 {
   const { smallMedian, largeMedian, largeToday } = ledgerScale({ openLedger, reserveAttempt, config, env, work });
   report('ledger check + reserve (100k attempts)', formatMs(largeMedian), '< 0.5 ms', largeMedian < 0.5, `with 1k attempts ${formatMs(smallMedian)} (ratio ${(largeMedian / smallMedian).toFixed(1)}); ${largeToday} of the 100k are today, the day the check sums`);
+}
+
+say('dashboard: one read of each page with 10,000 and 100,000 attempts, against `portai usage --json`\'s report');
+{
+  const figures = await dashboardBench(work);
+  for (const page of ['quota', 'spend', 'models']) {
+    const large = figures[100000];
+    const ratio = large[page] / large.usage;
+    report(`dashboard ${page} read (100k attempts)`, `${ratio.toFixed(1)}× usage`, '≤ 25×', ratio <= 25, `${formatMs(large[page])} vs usage ${formatMs(large.usage)}; with 10k attempts ${formatMs(figures[10000][page])}`);
+  }
 }
 
 say('memory: peak RSS of a three-step skill run');

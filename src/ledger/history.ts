@@ -3,35 +3,84 @@
 import type { Plan } from '../types.js';
 import { type Db, parseJson } from './db.js';
 
-export interface AttemptFact {
-  run_id: string | null;
-  provider: string;
-  model: string;
-  billing: string;
-  status: 'reserved' | 'ok' | 'error';
-  error_kind: string | null;
-  error_message: string | null;
-  http_status: number | null;
-  weight: number;
-  /** reported cost, USD; null while in flight or when not reported */
-  cost_usd: number | null;
-  reserved_usd: number;
-  /** list price of what was used, USD (USD windows count it) */
-  list_usd: number | null;
-  list_usd_reserved: number;
-  duration_ms: number | null;
+/** What a window counts of one request: its weight, what it cost (or reserved, while in flight) and its list price. */
+export interface UsageFact {
   started_ms: number;
-  started_utc: string;
+  weight: number;
+  /** reported cost, or the reserved worst case while in flight (as the budget counts it), USD */
+  spent_usd: number;
+  /** list price of what was used, or reserved (as USD windows count it), USD */
+  list_usd: number;
 }
 
-export function attemptsSince(db: Db, since_ms: number): AttemptFact[] {
+/** One provider's requests since then, oldest first; answered from the usage index alone. */
+export function usageFactsSince(db: Db, provider: string, since_ms: number): UsageFact[] {
   return db
     .statement(
-      `SELECT run_id, provider, model, billing, status, error_kind, error_message, http_status, weight, cost_usd, reserved_usd,
-              list_usd, list_usd_reserved, duration_ms, started_ms, started_utc
-       FROM attempts WHERE started_ms >= ? ORDER BY started_ms, id`,
+      `SELECT started_ms, weight, COALESCE(cost_usd, reserved_usd) AS spent_usd, COALESCE(list_usd, list_usd_reserved) AS list_usd
+       FROM attempts WHERE provider = ? AND started_ms >= ? ORDER BY started_ms`,
     )
-    .all(since_ms) as AttemptFact[];
+    .all(provider, since_ms) as UsageFact[];
+}
+
+/** One provider's spend per day since then (day 0 starts at since_ms), days with none left out. */
+export function spendPerDay(db: Db, provider: string, since_ms: number): Array<{ day: number; usd: number }> {
+  return db
+    .statement(
+      `SELECT CAST((started_ms - @since) / 86400000 AS INTEGER) AS day, SUM(COALESCE(cost_usd, reserved_usd)) AS usd
+       FROM attempts WHERE provider = @provider AND started_ms >= @since GROUP BY day HAVING usd != 0 ORDER BY day`,
+    )
+    .all({ provider, since: since_ms }) as Array<{ day: number; usd: number }>;
+}
+
+export interface ModelOutcomes {
+  provider: string;
+  model: string;
+  /** finished attempts (in-flight ones left out) */
+  attempts: number;
+  ok: number;
+  cost_usd: number;
+  list_usd: number;
+}
+
+/** Per model since then: finished attempts, answered ones, reported cost and list price. */
+export function modelOutcomes(db: Db, since_ms: number): ModelOutcomes[] {
+  return db
+    .statement(
+      `SELECT provider, model, COUNT(*) AS attempts, SUM(status = 'ok') AS ok, COALESCE(SUM(cost_usd), 0) AS cost_usd, COALESCE(SUM(list_usd), 0) AS list_usd
+       FROM attempts WHERE started_ms >= ? AND status != 'reserved' GROUP BY provider, model`,
+    )
+    .all(since_ms) as ModelOutcomes[];
+}
+
+/** Per model since then: the durations of answered attempts, ascending. */
+export function answerDurations(db: Db, since_ms: number): Array<{ provider: string; model: string; duration_ms: number }> {
+  return db
+    .statement(
+      `SELECT provider, model, duration_ms FROM attempts
+       WHERE started_ms >= ? AND status = 'ok' AND duration_ms IS NOT NULL ORDER BY provider, model, duration_ms`,
+    )
+    .all(since_ms) as Array<{ provider: string; model: string; duration_ms: number }>;
+}
+
+export interface LastError {
+  provider: string;
+  model: string;
+  started_utc: string;
+  error_kind: string | null;
+  http_status: number | null;
+  error_message: string | null;
+}
+
+/** Per model since then: its newest failed attempt. */
+export function lastErrors(db: Db, since_ms: number): LastError[] {
+  // SQLite's documented bare-column rule: with MAX(), the other columns come from the row that holds the maximum
+  return db
+    .statement(
+      `SELECT provider, model, MAX(started_ms) AS started_ms, started_utc, error_kind, http_status, error_message
+       FROM attempts WHERE started_ms >= ? AND status = 'error' GROUP BY provider, model`,
+    )
+    .all(since_ms) as LastError[];
 }
 
 export interface PlanFact {

@@ -7,4 +7,4 @@ export type { JobRow, JobState, JobOwner, JobKind, JobInit } from './jobs.js';
 export type { CatalogModel } from './catalog.js';
 export type { EvalResultInit, EvalResultRow } from './evals.js';
 export type { EffectRow, EffectState } from './effects.js';
-export type { AttemptFact, PlanFact, AlarmFact } from './history.js';
+export type { UsageFact, PlanFact, AlarmFact, ModelOutcomes, LastError } from './history.js';

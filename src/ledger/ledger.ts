@@ -197,8 +197,20 @@ export class Ledger {
   }
 
   // history, for reports
-  attemptsSince(since_ms: number): history.AttemptFact[] {
-    return history.attemptsSince(this.db, since_ms);
+  usageFactsSince(provider: string, since_ms: number): history.UsageFact[] {
+    return history.usageFactsSince(this.db, provider, since_ms);
+  }
+  spendPerDay(provider: string, since_ms: number): Array<{ day: number; usd: number }> {
+    return history.spendPerDay(this.db, provider, since_ms);
+  }
+  modelOutcomes(since_ms: number): history.ModelOutcomes[] {
+    return history.modelOutcomes(this.db, since_ms);
+  }
+  answerDurations(since_ms: number): Array<{ provider: string; model: string; duration_ms: number }> {
+    return history.answerDurations(this.db, since_ms);
+  }
+  lastErrors(since_ms: number): history.LastError[] {
+    return history.lastErrors(this.db, since_ms);
   }
   plansSince(since_ms: number): history.PlanFact[] {
     return history.plansSince(this.db, since_ms);

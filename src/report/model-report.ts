@@ -44,24 +44,20 @@ export function modelReport(config: Config, ledger: Ledger, now: number, days = 
   };
   for (const provider of Object.values(config.providers)) for (const model of provider.models) entry(provider.name, model.id);
 
+  for (const outcome of ledger.modelOutcomes(since)) {
+    const row = entry(outcome.provider, outcome.model);
+    Object.assign(row, { attempts: outcome.attempts, ok: outcome.ok, errors: outcome.attempts - outcome.ok, cost_usd: outcome.cost_usd, list_usd: outcome.list_usd });
+  }
   const durations = new Map<ModelReport, number[]>();
-  for (const fact of ledger.attemptsSince(since)) {
-    if (fact.status === 'reserved') continue;
-    const row = entry(fact.provider, fact.model);
-    row.attempts++;
-    row.cost_usd += fact.cost_usd ?? 0;
-    row.list_usd += fact.list_usd ?? 0;
-    if (fact.status === 'ok') {
-      row.ok++;
-      if (fact.duration_ms !== null) {
-        const list = durations.get(row) ?? [];
-        list.push(fact.duration_ms);
-        durations.set(row, list);
-      }
-    } else {
-      row.errors++;
-      row.last_error = { at_utc: fact.started_utc, kind: fact.error_kind, http_status: fact.http_status, message: fact.error_message };
-    }
+  // ascending per model, as the ledger sorts them
+  for (const answer of ledger.answerDurations(since)) {
+    const row = entry(answer.provider, answer.model);
+    const list = durations.get(row) ?? [];
+    list.push(answer.duration_ms);
+    durations.set(row, list);
+  }
+  for (const error of ledger.lastErrors(since)) {
+    entry(error.provider, error.model).last_error = { at_utc: error.started_utc, kind: error.error_kind, http_status: error.http_status, message: error.error_message };
   }
   for (const { plan } of ledger.plansSince(since)) {
     for (const rejection of plan.rejected) {
@@ -99,7 +95,7 @@ export function modelReport(config: Config, ledger: Ledger, now: number, days = 
 
   for (const row of models.values()) {
     row.success_rate = row.attempts > 0 ? round(row.ok / row.attempts) : null;
-    const sorted = (durations.get(row) ?? []).sort((a, b) => a - b);
+    const sorted = durations.get(row) ?? [];
     row.p50_ms = percentile(sorted, 0.5);
     row.p95_ms = percentile(sorted, 0.95);
     row.cost_usd = round(row.cost_usd);

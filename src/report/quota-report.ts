@@ -2,7 +2,7 @@
 // it resets? The current numbers are usage-report's own (what `portai usage --json` prints); the history behind the
 // chart is re-read from the attempts, without the held requests a snapshot also counts.
 import type { Config } from '../types.js';
-import type { AttemptFact, Ledger } from '../ledger/index.js';
+import type { Ledger, UsageFact } from '../ledger/index.js';
 import { startOfUtcDay } from '../ledger/index.js';
 import { usageReport, type LimitLine } from './usage-report.js';
 
@@ -48,32 +48,65 @@ function spanOf(window: string): { rolling_ms: number } | { day: true } {
   return { rolling_ms: hours * HOUR_MS };
 }
 
-function amount(fact: AttemptFact, line: LimitLine): number {
+/** A USD window counts list price; the UTC day's USD limit counts what was billed (as attempts.ts counts them). */
+function amountOf(fact: UsageFact, line: LimitLine): number {
   if (line.unit === 'requests') return fact.weight;
-  // a USD window counts list price; the UTC day's USD limit counts what was billed (as attempts.ts counts them)
-  return line.window === 'day (UTC)' ? (fact.cost_usd ?? fact.reserved_usd) : (fact.list_usd ?? fact.list_usd_reserved);
+  return line.window === 'day (UTC)' ? fact.spent_usd : fact.list_usd;
 }
 
 export function quotaReport(config: Config, ledger: Ledger, env: Record<string, string | undefined>, now: number): QuotaWindow[] {
   const report = usageReport(config, ledger, env, now);
-  const longest = Math.max(DAY_MS, ...Object.values(config.providers).flatMap((provider) => (provider.limits.windows ?? []).map((window) => 2 * window.hours * HOUR_MS)));
-  const facts = ledger.attemptsSince(Math.min(startOfUtcDay(now), now - longest));
   const windows: QuotaWindow[] = [];
   for (const provider of report) {
-    const mine = facts.filter((fact) => fact.provider === provider.provider);
-    for (const line of provider.limits) windows.push(forecast(provider.provider, line, mine, now));
+    const longest = Math.max(DAY_MS, ...(config.providers[provider.provider]?.limits.windows ?? []).map((window) => 2 * window.hours * HOUR_MS));
+    const facts = ledger.usageFactsSince(provider.provider, Math.min(startOfUtcDay(now), now - longest));
+    for (const line of provider.limits) windows.push(forecast(provider.provider, line, facts, now));
   }
   return windows;
 }
 
-function forecast(provider: string, line: LimitLine, facts: AttemptFact[], now: number): QuotaWindow {
+/** Sums over time spans of facts sorted by time: prefix sums and binary search, so a chart costs O(n + samples·log n). */
+class Timeline {
+  private readonly times: number[];
+  private readonly sums: number[];
+
+  constructor(
+    private readonly facts: UsageFact[],
+    private readonly amounts: number[],
+  ) {
+    this.times = facts.map((fact) => fact.started_ms);
+    this.sums = [0];
+    for (const amount of amounts) this.sums.push(this.sums[this.sums.length - 1] + amount);
+  }
+
+  /** how many facts have started_ms <= t (inclusive) or < t */
+  private count(t: number, inclusive: boolean): number {
+    let low = 0;
+    let high = this.times.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (inclusive ? this.times[middle] <= t : this.times[middle] < t) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  /** sum over from < started_ms <= to (or from <= started_ms with fromInclusive) */
+  sum(from: number, to: number, fromInclusive = false): number {
+    return this.sums[this.count(to, true)] - this.sums[this.count(from, !fromInclusive)];
+  }
+
+  /** the first fact after `after` with a non-zero amount */
+  firstAfter(after: number, to: number): number | undefined {
+    for (let index = this.count(after, true); index < this.times.length && this.times[index] <= to; index++) if (this.amounts[index] > 0) return this.facts[index].started_ms;
+    return undefined;
+  }
+}
+
+function forecast(provider: string, line: LimitLine, facts: UsageFact[], now: number): QuotaWindow {
   const span = spanOf(line.window);
-  const usedAt = (t: number) => {
-    const from = 'day' in span ? startOfUtcDay(t) : t - span.rolling_ms;
-    let sum = 0;
-    for (const fact of facts) if (fact.started_ms <= t && ('day' in span ? fact.started_ms >= from : fact.started_ms > from)) sum += amount(fact, line);
-    return sum;
-  };
+  const timeline = new Timeline(facts, facts.map((fact) => amountOf(fact, line)));
+  const usedAt = (t: number) => ('day' in span ? timeline.sum(startOfUtcDay(t), t, true) : timeline.sum(t - span.rolling_ms, t));
   // the chart: the UTC day so far, or twice a rolling window (so a window that emptied still shows what it held)
   const chartFrom = 'day' in span ? startOfUtcDay(now) : now - 2 * span.rolling_ms;
   const t: number[] = [];
@@ -87,15 +120,13 @@ function forecast(provider: string, line: LimitLine, facts: AttemptFact[], now: 
   used.push(line.used);
 
   const lookback = Math.min(RATE_LOOKBACK_MS, 'day' in span ? Math.max(now - startOfUtcDay(now), MINUTE_MS) : span.rolling_ms);
-  let burned = 0;
-  for (const fact of facts) if (fact.started_ms > now - lookback && fact.started_ms <= now) burned += amount(fact, line);
-  const burnPerMs = burned / lookback;
+  const burnPerMs = timeline.sum(now - lookback, now) / lookback;
   const exhausted = line.remaining <= 0 ? now : burnPerMs > 0 ? now + line.remaining / burnPerMs : null;
   let reset: number | null;
   if ('day' in span) reset = startOfUtcDay(now) + DAY_MS;
   else {
-    const oldest = facts.find((fact) => fact.started_ms > now - span.rolling_ms && amount(fact, line) > 0);
-    reset = oldest ? oldest.started_ms + span.rolling_ms : null;
+    const oldest = timeline.firstAfter(now - span.rolling_ms, now);
+    reset = oldest === undefined ? null : oldest + span.rolling_ms;
   }
   const share = line.limit > 0 ? line.remaining / line.limit : 0;
   const low = share < LOW_SHARE;

@@ -26,15 +26,14 @@ export function spendReport(config: Config, ledger: Ledger, env: Record<string, 
   const today = startOfUtcDay(now);
   const first = today - (dayCount - 1) * DAY_MS;
   const days: SpendDay[] = Array.from({ length: dayCount }, (_unused, index) => ({ day: new Date(first + index * DAY_MS).toISOString().slice(0, 10), usd: 0, by_provider: {} }));
-  for (const fact of ledger.attemptsSince(first)) {
-    if (!config.providers[fact.provider]) continue;
+  for (const provider of Object.keys(config.providers)) {
     // as the budget counts it: the reported cost, or the reserved worst case while in flight
-    const usd = fact.cost_usd ?? fact.reserved_usd;
-    if (usd === 0) continue;
-    const day = days[Math.floor((fact.started_ms - first) / DAY_MS)];
-    if (!day) continue;
-    day.usd += usd;
-    day.by_provider[fact.provider] = (day.by_provider[fact.provider] ?? 0) + usd;
+    for (const { day: index, usd } of ledger.spendPerDay(provider, first)) {
+      const day = days[index];
+      if (!day) continue;
+      day.usd += usd;
+      day.by_provider[provider] = usd;
+    }
   }
   for (const day of days) {
     day.usd = round(day.usd);
