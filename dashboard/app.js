@@ -305,7 +305,18 @@
     resizeTimer = setTimeout(() => refresh(), 200);
   });
   // the server says when anything commits to the ledger; windows also slide with time, so read again every 15 s
-  if (window.EventSource) new EventSource('api/events').addEventListener('change', () => refresh());
+  // a busy ledger (serve answering agents) changes every second: read again at most every 3 s
+  let lastChange = 0;
+  let changeTimer = null;
+  const onChange = () => {
+    if (changeTimer) return;
+    changeTimer = setTimeout(() => {
+      changeTimer = null;
+      lastChange = Date.now();
+      refresh();
+    }, Math.max(0, lastChange + 3000 - Date.now()));
+  };
+  if (window.EventSource) new EventSource('api/events').addEventListener('change', onChange);
   setInterval(() => refresh(), 15000);
   refresh();
 })();
