@@ -230,6 +230,32 @@ describe('portai dashboard in Chromium', () => {
     expect(await page.evaluate(() => document.cookie)).toBe('');
   });
 
+  it('a page of another local web app can neither read it nor open it, though the browser holds the cookie', async () => {
+    const other = http.createServer((_request, response) =>
+      response.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>other app</title><a id="go" href="${dashboard.origin}/api/usage">usage</a>`),
+    );
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    try {
+      const otherOrigin = `http://127.0.0.1:${(other.address() as { port: number }).port}`;
+      await page.goto(`${otherOrigin}/`);
+      expect(await context.cookies(dashboard.origin)).toHaveLength(1);
+      // a script's fetch gets nothing to read (no CORS headers)
+      const result = await page.evaluate((target) => fetch(target, { credentials: 'include' }).then((response) => `read ${response.status}`, (error: Error) => `refused: ${error.name}`), `${dashboard.origin}/api/usage`);
+      expect(result).toBe('refused: TypeError');
+      // a link the user clicks carries the cookie (another port is the same site), and the dashboard refuses it
+      const [response] = await Promise.all([page.waitForNavigation(), page.click('#go')]);
+      expect(response?.url()).toBe(`${dashboard.origin}/api/usage`);
+      expect(await response?.request().headerValue('sec-fetch-site')).toBe('same-site');
+      expect(await response?.request().headerValue('cookie')).toContain('portai_dashboard=');
+      expect(response?.status()).toBe(403);
+      expect(await page.textContent('body')).toContain('requests started by other web pages are refused');
+    } finally {
+      other.closeAllConnections();
+      await new Promise((resolve) => other.close(resolve));
+      await page.goto(`${dashboard.origin}/`);
+    }
+  });
+
   it('quota: every window shows the numbers `portai usage --json` prints, with a drawn chart and the low-window warning', async () => {
     // rolling windows slide while the test reads: compare only when two page reads around the CLI call agree
     const read = async () => {
