@@ -5,6 +5,7 @@ import { newId as ulid } from './ids.js';
 import type { Billing, ErrorKind, ProviderUsage, UsageSnapshot } from '../types.js';
 import { type Db, iso } from './db.js';
 import { addHold, heldByProvider, takeHold } from './holds.js';
+import { COUNTED_COLUMNS, countChange, oldestSince, usageSince, type CountedAttempt } from './usage-counters.js';
 
 export interface ProviderWindows {
   name: string;
@@ -84,13 +85,7 @@ export function usage(db: Db, providers: ProviderWindows[], now: number, exceptR
   for (const provider of providers) snapshot.providers[provider.name] = withHolds(providerUsage(db, provider, now, dayStart), held.get(provider.name) ?? 0);
   // every reported cost is real money, a "free" one too (that raises the cost alarm); a request still in flight
   // counts at its reserved worst case (0 for free and subscription requests, unless a paid feature was reserved)
-  const spent = db
-    .statement(
-      `SELECT COALESCE(SUM(COALESCE(cost_usd, reserved_usd)), 0) AS usd
-       FROM attempts WHERE started_ms >= ?`,
-    )
-    .get(dayStart) as { usd: number };
-  snapshot.metered_usd_today = spent.usd;
+  snapshot.metered_usd_today = usageSince(db, { since_ms: dayStart }).spend_usd;
   return snapshot;
 }
 
@@ -100,43 +95,25 @@ function withHolds(usage: ProviderUsage, held: number): ProviderUsage {
   return { ...usage, day: usage.day + held, windows: usage.windows.map((window) => ({ ...window, requests: window.requests + held })) };
 }
 
+/** Read from the running counters (usage-counters.ts): the same few rows whether the day holds 10 attempts or 100,000. */
 function providerUsage(db: Db, provider: ProviderWindows, now: number, dayStart: number): ProviderUsage {
   const margin = provider.margin_ms ?? 0;
-  const minuteStart = now - 60_000 - margin;
-  const windowStarts = provider.windows.map((hours) => now - hours * 3_600_000 - margin);
-  const from = Math.min(dayStart, minuteStart, now - IN_FLIGHT_HORIZON_MS, ...windowStarts);
-  const windowColumns = windowStarts
-    .map(
-      (_start, index) => `,
-        COALESCE(SUM(CASE WHEN started_ms > @w${index} THEN weight END), 0) AS w${index}_requests,
-        COALESCE(SUM(CASE WHEN started_ms > @w${index} THEN COALESCE(list_usd, list_usd_reserved) END), 0) AS w${index}_usd,
-        MIN(CASE WHEN started_ms > @w${index} AND weight > 0 THEN started_ms END) AS w${index}_oldest`,
-    )
-    .join('');
-  const sql = `SELECT
-      COALESCE(SUM(CASE WHEN started_ms > @minute THEN weight END), 0) AS minute,
-      MIN(CASE WHEN started_ms > @minute AND weight > 0 THEN started_ms END) AS minute_oldest,
-      COALESCE(SUM(CASE WHEN started_ms >= @day THEN weight END), 0) AS day,
-      COALESCE(SUM(CASE WHEN started_ms >= @day THEN
-        COALESCE(cost_usd, reserved_usd) END), 0) AS usd_today,
-      COALESCE(SUM(CASE WHEN status = 'reserved' AND started_ms > @flight THEN 1 END), 0) AS in_flight${windowColumns}
-    FROM attempts WHERE provider = @provider AND started_ms > @from`;
-  const parameters: Record<string, unknown> = { minute: minuteStart, day: dayStart, flight: now - IN_FLIGHT_HORIZON_MS, provider: provider.name, from: from - 1 };
-  windowStarts.forEach((start, index) => (parameters[`w${index}`] = start));
-  const row = db.statement(sql).get(parameters) as Record<string, number | null>;
+  const name = provider.name;
+  const minute = usageSince(db, { provider: name, after_ms: now - 60_000 - margin });
+  const day = usageSince(db, { provider: name, since_ms: dayStart });
+  const flight = usageSince(db, { provider: name, after_ms: now - IN_FLIGHT_HORIZON_MS });
   return {
-    provider: provider.name,
-    minute: row.minute ?? 0,
-    minute_oldest_ms: row.minute_oldest ?? undefined,
-    day: row.day ?? 0,
-    windows: provider.windows.map((hours, index) => ({
-      hours,
-      requests: row[`w${index}_requests`] ?? 0,
-      usd: row[`w${index}_usd`] ?? 0,
-      oldest_ms: row[`w${index}_oldest`] ?? undefined,
-    })),
-    usd_today: row.usd_today ?? 0,
-    in_flight: row.in_flight ?? 0,
+    provider: name,
+    minute: minute.requests,
+    minute_oldest_ms: minute.requests > 0 ? oldestSince(db, { provider: name, after_ms: now - 60_000 - margin }) : undefined,
+    day: day.requests,
+    windows: provider.windows.map((hours) => {
+      const after_ms = now - hours * 3_600_000 - margin;
+      const window = usageSince(db, { provider: name, after_ms });
+      return { hours, requests: window.requests, usd: window.list_usd, oldest_ms: window.requests > 0 ? oldestSince(db, { provider: name, after_ms }) : undefined };
+    }),
+    usd_today: day.spend_usd,
+    in_flight: flight.in_flight,
   };
 }
 
@@ -176,6 +153,7 @@ export function reserve<T>(
         `INSERT INTO attempts (id, run_id, step_id, provider, model, billing, client, status, weight, reserved_usd, list_usd_reserved, started_utc, started_ms, pid)
          VALUES (?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?, ?, ?)`,
       ).run(id, input.run_id, input.step_id, input.provider, input.model, input.billing, input.client ?? null, input.weight, input.reserved_usd, input.list_usd_reserved ?? 0, iso(input.now_ms), input.now_ms, process.pid);
+      countChange(db, null, { provider: input.provider, model: input.model, started_ms: input.now_ms, status: 'reserved', weight: input.weight, list_usd: null, list_usd_reserved: input.list_usd_reserved ?? 0, cost_usd: null, reserved_usd: input.reserved_usd });
       for (const hold of holds) placeHold(db, input, providers, hold);
       return { attempt_id: id };
     });
@@ -205,27 +183,54 @@ function placeHold<T>(db: Db, input: ReserveInput, providers: ProviderWindows[],
  * later, so a request counts at least as long as it would have; started_utc keeps the reservation time.
  */
 export function markSent(db: Db, id: string, now_ms: number): void {
-  db.statement(`UPDATE attempts SET started_ms = MAX(started_ms, ?) WHERE id = ? AND status = 'reserved'`).run(now_ms, id);
+  db.immediate(() => {
+    const before = countedAttempt(db, id);
+    if (!before || before.status !== 'reserved' || before.started_ms >= now_ms) return;
+    db.statement(`UPDATE attempts SET started_ms = ? WHERE id = ?`).run(now_ms, id);
+    countChange(db, before, { ...before, started_ms: now_ms });
+  });
 }
 
 export function finishAttempt(db: Db, id: string, result: AttemptResult): void {
-  db.statement(
-    `UPDATE attempts SET status = ?, error_kind = ?, error_message = ?, http_status = ?, input_tokens = ?, output_tokens = ?,
-       cost_usd = ?, list_usd = ?, duration_ms = ?, finished_utc = ?, weight = CASE WHEN ? THEN 0 ELSE weight END WHERE id = ?`,
-  ).run(
-    result.status,
-    result.error_kind ?? null,
-    result.error_message ?? null,
-    result.http_status ?? null,
-    result.input_tokens ?? null,
-    result.output_tokens ?? null,
-    result.cost_usd ?? null,
-    result.released ? 0 : (result.list_usd ?? null),
-    result.duration_ms,
-    iso(result.now_ms),
-    result.released ? 1 : 0,
-    id,
-  );
+  db.immediate(() => {
+    const before = countedAttempt(db, id);
+    const listUsd = result.released ? 0 : (result.list_usd ?? null);
+    db.statement(
+      `UPDATE attempts SET status = ?, error_kind = ?, error_message = ?, http_status = ?, input_tokens = ?, output_tokens = ?,
+         cost_usd = ?, list_usd = ?, duration_ms = ?, finished_utc = ?, weight = CASE WHEN ? = 1 THEN 0 ELSE weight END WHERE id = ?`,
+    ).run(
+      result.status,
+      result.error_kind ?? null,
+      result.error_message ?? null,
+      result.http_status ?? null,
+      result.input_tokens ?? null,
+      result.output_tokens ?? null,
+      result.cost_usd ?? null,
+      listUsd,
+      result.duration_ms,
+      iso(result.now_ms),
+      result.released ? 1 : 0,
+      id,
+    );
+    if (before) countChange(db, before, { ...before, status: result.status, cost_usd: result.cost_usd ?? null, list_usd: listUsd, weight: result.released ? 0 : before.weight });
+  });
+}
+
+function countedAttempt(db: Db, id: string): CountedAttempt | undefined {
+  return db.statement(`SELECT ${COUNTED_COLUMNS} FROM attempts WHERE id = ?`).get(id) as CountedAttempt | undefined;
+}
+
+/** Reserved attempts matching `where` become failed with `message`; their counters stop counting them in flight. */
+function failReserved(db: Db, where: string, parameters: unknown[], message: string, now: number): number {
+  return db.immediate(() => {
+    const rows = db.statement(`SELECT id, ${COUNTED_COLUMNS} FROM attempts WHERE status = 'reserved' AND ${where}`).all(...parameters) as Array<CountedAttempt & { id: string }>;
+    const update = db.statement(`UPDATE attempts SET status = 'error', error_kind = 'network', error_message = ?, finished_utc = ? WHERE id = ? AND status = 'reserved'`);
+    for (const row of rows) {
+      update.run(message, iso(now), row.id);
+      countChange(db, row, { ...row, status: 'error' });
+    }
+    return rows.length;
+  });
 }
 
 export function attemptsOf(db: Db, runId: string): AttemptRow[] {
@@ -240,7 +245,7 @@ export function attemptsOf(db: Db, runId: string): AttemptRow[] {
 
 /** Reservations left by a process that died: they stay counted (the request may have been sent) but are no longer in flight. */
 export function releaseStaleReservations(db: Db, olderThanMs: number, now = Date.now()): number {
-  return db.statement(`UPDATE attempts SET status = 'error', error_kind = 'network', error_message = 'the process that sent it stopped', finished_utc = ? WHERE status = 'reserved' AND started_ms < ?`).run(iso(now), olderThanMs).changes;
+  return failReserved(db, 'started_ms < ?', [olderThanMs], 'the process that sent it stopped', now);
 }
 
 /**
@@ -248,14 +253,10 @@ export function releaseStaleReservations(db: Db, olderThanMs: number, now = Date
  * may have counted or billed them), and a metered one keeps its reserved worst case as its cost.
  */
 export function abandonAttempts(db: Db, runId: string, message: string, now = Date.now()): number {
-  return db
-    .statement(`UPDATE attempts SET status = 'error', error_kind = 'network', error_message = ?, finished_utc = ? WHERE run_id = ? AND status = 'reserved' AND pid = ?`)
-    .run(message, iso(now), runId, process.pid).changes;
+  return failReserved(db, 'run_id = ? AND pid = ?', [runId, process.pid], message, now);
 }
 
 /** A run taken over (resumed, or claimed by a worker): requests its stopped owner left in flight never got an answer. */
 export function abandonOrphanAttempts(db: Db, runId: string, now = Date.now()): number {
-  return db
-    .statement(`UPDATE attempts SET status = 'error', error_kind = 'network', error_message = 'the process that sent it stopped before the answer arrived', finished_utc = ? WHERE run_id = ? AND status = 'reserved' AND pid IS NOT ?`)
-    .run(iso(now), runId, process.pid).changes;
+  return failReserved(db, 'run_id = ? AND pid IS NOT ?', [runId, process.pid], 'the process that sent it stopped before the answer arrived', now);
 }

@@ -1,5 +1,6 @@
 // Append-only, named migrations. Never edit a shipped one: add the next.
 import type Database from 'better-sqlite3';
+import { rebuildUsageCounters } from './usage-counters.js';
 
 export interface Migration {
   name: string;
@@ -224,6 +225,29 @@ export const MIGRATIONS: Migration[] = [
         CREATE INDEX holds_run ON holds (run_id, step_id);
         CREATE INDEX holds_provider ON holds (provider, expires_ms);
       `);
+    },
+  },
+  {
+    // Running usage counters (usage-counters.ts): quota and budget checks read a bounded number of bucket rows
+    // instead of summing today's attempts. Integer units (millionths of a request, billionths of a dollar), so
+    // adding and removing an attempt's share never drifts. Summed once from the attempts already recorded.
+    name: '011_usage_counters',
+    up(db) {
+      db.exec(`
+        CREATE TABLE usage_counters (
+          provider TEXT NOT NULL,
+          size_ms INTEGER NOT NULL,
+          bucket_ms INTEGER NOT NULL,
+          model TEXT NOT NULL,
+          weight_micro INTEGER NOT NULL DEFAULT 0,
+          list_nano_usd INTEGER NOT NULL DEFAULT 0,
+          spend_nano_usd INTEGER NOT NULL DEFAULT 0,
+          in_flight INTEGER NOT NULL DEFAULT 0,
+          PRIMARY KEY (provider, size_ms, bucket_ms, model)
+        );
+        CREATE INDEX usage_counters_time ON usage_counters (size_ms, bucket_ms);
+      `);
+      rebuildUsageCounters(db);
     },
   },
 ];

@@ -1,0 +1,230 @@
+// Running usage counters: what every quota and budget check reads instead of summing the attempts.
+// Each attempt adds its weight, list price, spend and in-flight mark to one bucket per size (a second, a minute,
+// an hour) of its provider and model, in the same transaction that writes the attempt row. A window "since T"
+// is then the attempts of T's partial second (read from the attempts table, at most one second of them), the
+// whole seconds up to the next minute, the whole minutes up to the next hour and the whole hours after: at most
+// 59 + 59 + (hours of the window) bucket rows, however many attempts the ledger holds.
+// Portable SQL only (the PostgreSQL ledger runs the same statements): upserts with ON CONFLICT, bucket math in JS.
+import type { Db } from './db.js';
+
+/** Bucket sizes, finest first; each divides the next, and an hour divides a UTC day. */
+export const BUCKET_SIZES = [1_000, 60_000, 3_600_000] as const;
+
+// Integer units, so that adding and later subtracting an attempt's share leaves no float residue (0.1 + 0.2 - 0.2
+// is not 0.1): weights in millionths of a request, dollars in billionths.
+const WEIGHT_UNIT = 1e6;
+const USD_UNIT = 1e9;
+
+/** The columns of an attempt row that the counters read. */
+export interface CountedAttempt {
+  provider: string;
+  model: string;
+  started_ms: number;
+  status: string;
+  weight: number;
+  list_usd: number | null;
+  list_usd_reserved: number;
+  cost_usd: number | null;
+  reserved_usd: number;
+}
+
+/** An attempt's share of its buckets, in integer units. */
+interface Share {
+  weight: number;
+  list: number;
+  spend: number;
+  in_flight: number;
+}
+
+/** Sums of a window, in requests and dollars. */
+export interface WindowUsage {
+  /** weighted requests */
+  requests: number;
+  /** USD at list price: the reported list cost, or the reserved worst case while in flight */
+  list_usd: number;
+  /** USD spent: the reported cost, or the reserved worst case while in flight */
+  spend_usd: number;
+  /** attempts reserved and not finished */
+  in_flight: number;
+}
+
+export interface WindowQuery {
+  /** every provider when absent (the day's spend over all of them) */
+  provider?: string;
+  /** every model of the provider when absent */
+  model?: string;
+  /** attempts with started_ms >= since_ms (a calendar start: the UTC day, a week, a month) */
+  since_ms?: number;
+  /** attempts with started_ms > after_ms (a rolling window's edge) */
+  after_ms?: number;
+}
+
+function shareOf(row: CountedAttempt): Share {
+  return {
+    weight: Math.round(row.weight * WEIGHT_UNIT),
+    list: Math.round((row.list_usd ?? row.list_usd_reserved) * USD_UNIT),
+    spend: Math.round((row.cost_usd ?? row.reserved_usd) * USD_UNIT),
+    in_flight: row.status === 'reserved' ? 1 : 0,
+  };
+}
+
+const bucketOf = (ms: number, size: number) => Math.floor(ms / size) * size;
+
+const UPSERT = `INSERT INTO usage_counters (provider, size_ms, bucket_ms, model, weight_micro, list_nano_usd, spend_nano_usd, in_flight) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (provider, size_ms, bucket_ms, model) DO UPDATE SET
+    weight_micro = usage_counters.weight_micro + excluded.weight_micro, list_nano_usd = usage_counters.list_nano_usd + excluded.list_nano_usd,
+    spend_nano_usd = usage_counters.spend_nano_usd + excluded.spend_nano_usd, in_flight = usage_counters.in_flight + excluded.in_flight`;
+
+function add(db: Db, provider: string, model: string, started_ms: number, share: Share, sign: 1 | -1): void {
+  for (const size of BUCKET_SIZES) {
+    db.statement(UPSERT).run(provider, size, bucketOf(started_ms, size), model, sign * share.weight, sign * share.list, sign * share.spend, sign * share.in_flight);
+  }
+}
+
+/**
+ * An attempt row was written or changed: move its share from what it was to what it is. Call inside the
+ * transaction that changes the row. `before` null: a new row; `after` null: a deleted one.
+ */
+export function countChange(db: Db, before: CountedAttempt | null, after: CountedAttempt | null): void {
+  if (before && after && before.provider === after.provider && before.model === after.model) {
+    const old = shareOf(before);
+    const now = shareOf(after);
+    const delta = { weight: now.weight - old.weight, list: now.list - old.list, spend: now.spend - old.spend, in_flight: now.in_flight - old.in_flight };
+    const moved = BUCKET_SIZES.some((size) => bucketOf(before.started_ms, size) !== bucketOf(after.started_ms, size));
+    if (!moved) {
+      if (delta.weight !== 0 || delta.list !== 0 || delta.spend !== 0 || delta.in_flight !== 0) add(db, after.provider, after.model, after.started_ms, delta, 1);
+      return;
+    }
+  }
+  if (before) add(db, before.provider, before.model, before.started_ms, shareOf(before), -1);
+  if (after) add(db, after.provider, after.model, after.started_ms, shareOf(after), 1);
+}
+
+/** The counted columns of attempt rows, as `countChange` needs them. */
+export const COUNTED_COLUMNS = 'provider, model, started_ms, status, weight, list_usd, list_usd_reserved, cost_usd, reserved_usd';
+
+/**
+ * Usage of one window: attempts with started_ms >= since_ms (or > after_ms) for a provider (and model), summed from
+ * at most one second of attempt rows and a bounded number of bucket rows. The window has no end: a request the
+ * clock says started later still counts, as in a sum over the attempts.
+ */
+export function usageSince(db: Db, query: WindowQuery): WindowUsage {
+  const exclusive = query.after_ms !== undefined;
+  const edge = exclusive ? (query.after_ms as number) : (query.since_ms ?? 0);
+  const [second, minute, hour] = BUCKET_SIZES;
+  // the first whole second after the edge; then the first whole minute and hour at or after it
+  const wholeSecond = exclusive ? bucketOf(edge, second) + second : Math.ceil(edge / second) * second;
+  const wholeMinute = Math.ceil(wholeSecond / minute) * minute;
+  const wholeHour = Math.ceil(wholeMinute / hour) * hour;
+  const total: Share = { weight: 0, list: 0, spend: 0, in_flight: 0 };
+  if (wholeSecond > edge) {
+    for (const row of edgeRows(db, query, exclusive, edge, wholeSecond)) {
+      const share = shareOf(row);
+      total.weight += share.weight;
+      total.list += share.list;
+      total.spend += share.spend;
+      total.in_flight += share.in_flight;
+    }
+  }
+  const sums = db.statement(bucketSql(query)).get({ ...scope(query), s0: wholeSecond, m0: wholeMinute, h0: wholeHour, second, minute, hour }) as Record<keyof Share, number>;
+  return {
+    requests: (total.weight + sums.weight) / WEIGHT_UNIT,
+    list_usd: (total.list + sums.list) / USD_UNIT,
+    spend_usd: (total.spend + sums.spend) / USD_UNIT,
+    in_flight: total.in_flight + sums.in_flight,
+  };
+}
+
+/**
+ * When the oldest request with weight counted in the window started (epoch ms), or undefined: the first bucket with
+ * weight, narrowed size by size to one second, whose attempts are then read. A handful of indexed lookups.
+ */
+export function oldestSince(db: Db, query: WindowQuery & { provider: string }): number | undefined {
+  const exclusive = query.after_ms !== undefined;
+  const edge = exclusive ? (query.after_ms as number) : (query.since_ms ?? 0);
+  const [second, minute, hour] = BUCKET_SIZES;
+  const wholeSecond = exclusive ? bucketOf(edge, second) + second : Math.ceil(edge / second) * second;
+  const wholeMinute = Math.ceil(wholeSecond / minute) * minute;
+  const wholeHour = Math.ceil(wholeMinute / hour) * hour;
+  if (wholeSecond > edge) {
+    const first = firstWeighted(edgeRows(db, query, exclusive, edge, wholeSecond));
+    if (first !== undefined) return first;
+  }
+  const ranges: Array<[number, number, number]> = [
+    [0, wholeSecond, wholeMinute],
+    [1, wholeMinute, wholeHour],
+    [2, wholeHour, Number.MAX_SAFE_INTEGER],
+  ];
+  for (const [level, from, to] of ranges) {
+    let bucket = firstBucket(db, query, level, from, to);
+    if (bucket === undefined) continue;
+    // narrow down: the first weighted minute of that hour, the first weighted second of that minute
+    for (let finer = level - 1; finer >= 0 && bucket !== undefined; finer--) bucket = firstBucket(db, query, finer, bucket, bucket + BUCKET_SIZES[finer + 1]);
+    if (bucket === undefined) return undefined;
+    return firstWeighted(edgeRows(db, query, false, bucket, bucket + second));
+  }
+  return undefined;
+}
+
+function firstWeighted(rows: CountedAttempt[]): number | undefined {
+  let first: number | undefined;
+  for (const row of rows) if (row.weight > 0 && (first === undefined || row.started_ms < first)) first = row.started_ms;
+  return first;
+}
+
+function firstBucket(db: Db, query: WindowQuery, level: number, from: number, to: number): number | undefined {
+  const model = query.model === undefined ? '' : ' AND model = @model';
+  const row = db
+    .statement(`SELECT bucket_ms FROM usage_counters WHERE provider = @provider AND size_ms = @size AND bucket_ms >= @from AND bucket_ms < @to${model} AND weight_micro > 0 ORDER BY bucket_ms LIMIT 1`)
+    .get({ ...scope(query), size: BUCKET_SIZES[level], from, to }) as { bucket_ms: number } | undefined;
+  return row?.bucket_ms;
+}
+
+/** Attempt rows from the edge up to (not including) `to`: at most one second of them. */
+function edgeRows(db: Db, query: WindowQuery, exclusive: boolean, edge: number, to: number): CountedAttempt[] {
+  const filters = [query.provider === undefined ? null : 'provider = @provider', query.model === undefined ? null : 'model = @model', `started_ms ${exclusive ? '>' : '>='} @edge`, 'started_ms < @to'].filter(Boolean);
+  return db.statement(`SELECT ${COUNTED_COLUMNS} FROM attempts WHERE ${filters.join(' AND ')}`).all({ ...scope(query), edge, to }) as CountedAttempt[];
+}
+
+function scope(query: WindowQuery): Record<string, string> {
+  const named: Record<string, string> = {};
+  if (query.provider !== undefined) named.provider = query.provider;
+  if (query.model !== undefined) named.model = query.model;
+  return named;
+}
+
+/** Whole seconds up to the first whole minute, whole minutes up to the first whole hour, whole hours after. */
+function bucketSql(query: WindowQuery): string {
+  const where = [query.provider === undefined ? null : 'provider = @provider', query.model === undefined ? null : 'model = @model'].filter(Boolean).map((filter) => `${filter} AND `).join('');
+  const part = (size: string, range: string) => `SELECT weight_micro, list_nano_usd, spend_nano_usd, in_flight FROM usage_counters WHERE ${where}size_ms = @${size} AND ${range}`;
+  return `SELECT COALESCE(SUM(weight_micro), 0) AS weight, COALESCE(SUM(list_nano_usd), 0) AS list, COALESCE(SUM(spend_nano_usd), 0) AS spend, COALESCE(SUM(in_flight), 0) AS in_flight FROM (
+    ${part('second', 'bucket_ms >= @s0 AND bucket_ms < @m0')}
+    UNION ALL ${part('minute', 'bucket_ms >= @m0 AND bucket_ms < @h0')}
+    UNION ALL ${part('hour', 'bucket_ms >= @h0')}) AS buckets`;
+}
+
+/** Minimal shape of a SQLite connection for the rebuild (better-sqlite3's Database). */
+interface Connection {
+  prepare(sql: string): { run(...parameters: unknown[]): unknown; iterate(...parameters: unknown[]): IterableIterator<unknown> };
+}
+
+/** Drop the counters and sum them again from every attempt row (the migration, and a repair). */
+export function rebuildUsageCounters(connection: Connection): void {
+  connection.prepare('DELETE FROM usage_counters').run();
+  const totals = new Map<string, { provider: string; model: string; size: number; bucket: number; share: Share }>();
+  for (const row of connection.prepare(`SELECT ${COUNTED_COLUMNS} FROM attempts`).iterate() as IterableIterator<CountedAttempt>) {
+    const share = shareOf(row);
+    for (const size of BUCKET_SIZES) {
+      const bucket = bucketOf(row.started_ms, size);
+      const key = JSON.stringify([row.provider, row.model, size, bucket]);
+      const entry = totals.get(key) ?? { provider: row.provider, model: row.model, size, bucket, share: { weight: 0, list: 0, spend: 0, in_flight: 0 } };
+      entry.share.weight += share.weight;
+      entry.share.list += share.list;
+      entry.share.spend += share.spend;
+      entry.share.in_flight += share.in_flight;
+      totals.set(key, entry);
+    }
+  }
+  const insert = connection.prepare('INSERT INTO usage_counters (provider, size_ms, bucket_ms, model, weight_micro, list_nano_usd, spend_nano_usd, in_flight) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  for (const { provider, model, size, bucket, share } of totals.values()) insert.run(provider, size, bucket, model, share.weight, share.list, share.spend, share.in_flight);
+}
