@@ -93,8 +93,9 @@ export class Ledger {
   releaseHolds(runId: string): number {
     return holds.releaseHolds(this.db, runId);
   }
-  markSent(id: string, now_ms: number): void {
-    attempts.markSent(this.db, id, now_ms);
+  /** `reserved_ms`: the now_ms the attempt was reserved with, if the caller knows it (saves a transaction) */
+  markSent(id: string, now_ms: number, reserved_ms?: number): void {
+    attempts.markSent(this.db, id, now_ms, reserved_ms);
   }
   finishAttempt(id: string, result: attempts.AttemptResult): void {
     attempts.finishAttempt(this.db, id, result);

@@ -205,7 +205,7 @@ async function attemptOnce(input: LlmStepInput, candidate: Candidate, messages: 
   try {
     // loaded on first use: a dry run never pays for the HTTP client
     const { adapterFor } = await import('../wire/index.js');
-    ledger.markSent(reservation.attempt_id, input.clock());
+    ledger.markSent(reservation.attempt_id, input.clock(), now);
     const response = await adapterFor(model.wire).send(endpoint, request);
     const cost = finishAnswered(ledger, reservation.attempt_id, model, response, promptChars / 4, input.clock() - started, input.clock());
     return { kind: 'ok', response, cost_usd: cost, sent: true };

@@ -100,7 +100,7 @@ export async function proxy(context: ServeContext, call: ProxyCall): Promise<voi
         break;
       }
       sent++;
-      ledger.markSent(reservation.attempt_id, context.clock());
+      ledger.markSent(reservation.attempt_id, context.clock(), started);
       // set before the relay writes its head; a later candidate that can read the images clears it
       if (!call.response.headersSent) {
         if (upstream.warning) call.response.setHeader('x-portai-warning', upstream.warning);
