@@ -36,8 +36,25 @@ function syncIds(db: Db, provider: string): number[] {
   return (db.statement('SELECT id FROM catalog_syncs WHERE provider = ? ORDER BY id DESC LIMIT 2').all(provider) as Array<{ id: number }>).map((row) => row.id);
 }
 
+/**
+ * A sync's rows never change once written, so each connection parses a sync's models once: serve reads the catalog
+ * on every request, and OpenRouter's is hundreds of models of raw JSON. Only the newest two syncs are kept.
+ */
+const parsed = new WeakMap<Db, Map<number, CatalogModel[]>>();
+
 function modelsOf(db: Db, syncId: number | undefined): CatalogModel[] {
   if (syncId === undefined) return [];
+  const cache = parsed.get(db) ?? new Map<number, CatalogModel[]>();
+  parsed.set(db, cache);
+  const known = cache.get(syncId);
+  if (known) return [...known];
+  const models = readModels(db, syncId);
+  cache.set(syncId, models);
+  for (const id of cache.keys()) if (cache.size > 4 && id !== syncId) cache.delete(id);
+  return [...models];
+}
+
+function readModels(db: Db, syncId: number): CatalogModel[] {
   const rows = db.statement('SELECT id, prompt_price, completion_price, context, expiration, raw_json FROM catalog_models WHERE sync_id = ? ORDER BY id').all(syncId) as CatalogRecord[];
   return rows.map(({ raw_json, ...model }) => ({ ...model, raw: raw_json ? JSON.parse(raw_json) : null }));
 }
