@@ -276,7 +276,10 @@ export function migrate(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_utc TEXT NOT NULL)');
   const isApplied = db.prepare('SELECT 1 FROM migrations WHERE name = ?');
   const record = db.prepare('INSERT INTO migrations (name, applied_utc) VALUES (?, ?)');
+  // every start reads the list once; only a ledger that lacks some migration takes the write lock for each
+  const applied = new Set((db.prepare('SELECT name FROM migrations').all() as Array<{ name: string }>).map((row) => row.name));
   for (const migration of MIGRATIONS) {
+    if (applied.has(migration.name)) continue;
     // checked again inside the write lock: two processes opening a new ledger at once apply each migration once
     db.transaction(() => {
       if (isApplied.get(migration.name)) return;
