@@ -37,6 +37,13 @@ export class Ledger {
   setRunStatus(id: string, status: Exclude<runs.RunStatus, 'interrupted'>, extra?: { output?: unknown; error?: string | null }): void {
     runs.setRunStatus(this.db, id, status, extra);
   }
+  /** The run's holds released and its final status written in one transaction. */
+  endRun(id: string, status: Exclude<runs.RunStatus, 'interrupted'>, extra?: { output?: unknown; error?: string | null }): void {
+    this.db.immediate(() => {
+      holds.releaseHolds(this.db, id);
+      runs.setRunStatus(this.db, id, status, extra);
+    });
+  }
   runStats(skill: string) {
     return runs.runStats(this.db, skill);
   }

@@ -219,9 +219,8 @@ async function runSteps(options: RunSkillOptions, opened: (runId: string) => voi
   }
 
   if (!options.dryRun) {
-    // what the run held for steps it did not reach goes back to the window
-    ledger.releaseHolds(runId);
-    ledger.setRunStatus(runId, result.status, {
+    // what the run held for steps it did not reach goes back to the window, with the status: one commit
+    ledger.endRun(runId, result.status, {
       output: result.status === 'ok' ? result.output : undefined,
       error: result.problem ? result.problem.join('\n') : null,
     });
