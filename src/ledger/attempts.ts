@@ -143,11 +143,15 @@ export function reserve<T>(
   admit: (snapshot: UsageSnapshot) => T | null,
   holds: HoldRequest<T>[] = [],
 ): { attempt_id: string } | { rejected: T } {
+  // the guards read the usage of the provider they judge (and the day's total spend): the snapshot covers this
+  // attempt's provider and those of the later steps' options, not every configured one
+  const involved = new Set([input.provider, ...holds.flatMap((hold) => hold.options.map((option) => option.provider))]);
+  const judged = providers.filter((provider) => involved.has(provider.name));
   try {
     return db.immediate(() => {
       // this step's own hold, if it has one, becomes the attempt: it must not count against itself
       if (input.run_id !== null && input.step_id !== null) takeHold(db, input.run_id, input.step_id);
-      const rejected = admit(usage(db, providers, input.now_ms));
+      const rejected = admit(usage(db, judged, input.now_ms));
       if (rejected !== null && rejected !== undefined) throw new HoldRefused(rejected);
       const id = ulid(input.now_ms);
       db.statement(
@@ -155,7 +159,7 @@ export function reserve<T>(
          VALUES (?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?, ?, ?)`,
       ).run(id, input.run_id, input.step_id, input.provider, input.model, input.billing, input.client ?? null, input.weight, input.reserved_usd, input.list_usd_reserved ?? 0, iso(input.now_ms), input.now_ms, process.pid);
       countChange(db, null, { provider: input.provider, model: input.model, started_ms: input.now_ms, status: 'reserved', weight: input.weight, list_usd: null, list_usd_reserved: input.list_usd_reserved ?? 0, cost_usd: null, reserved_usd: input.reserved_usd });
-      for (const hold of holds) placeHold(db, input, providers, hold);
+      for (const hold of holds) placeHold(db, input, judged, hold);
       return { attempt_id: id };
     });
   } catch (error) {
