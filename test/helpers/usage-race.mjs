@@ -27,6 +27,7 @@ lines.close();
 
 let now = Number(startText);
 const open = [];
+const reservedAt = new Map();
 for (let step = 0; step < Number(operationsText); step++) {
   now += Math.floor(next() * 40);
   const operation = next();
@@ -35,8 +36,11 @@ for (let step = 0; step < Number(operationsText); step++) {
     const holds = run && next() < 0.5 ? [{ step_id: 'b', options: [{ provider: 'p', weight: 1, admit: () => null }] }] : [];
     const result = ledger.reserve({ run_id: run, step_id: run ? 'a' : null, provider: pick(['p', 'q']), model: pick(['m1', 'm2']), billing: 'free', weight: pick([1, 3]), reserved_usd: money(), list_usd_reserved: money(), now_ms: now }, providers, () => null, holds);
     open.push(result.attempt_id);
+    reservedAt.set(result.attempt_id, now);
   } else if (operation < 0.6) {
-    ledger.markSent(pick(open), now);
+    // told the reservation time half the time: the one-statement path when sent in the same second
+    const id = pick(open);
+    ledger.markSent(id, now, next() < 0.5 ? reservedAt.get(id) : undefined);
   } else if (operation < 0.95) {
     const id = open.splice(Math.floor(next() * open.length), 1)[0];
     const outcome = next();
