@@ -7,6 +7,8 @@ export interface RawProvider {
   base_urls?: Partial<Record<WireProtocol, string>>;
   api_key_env?: string;
   billing?: Billing;
+  /** the plan tier bought (lite, pro, max): picks the preset's plans.<tier> limits */
+  plan?: string;
   limits?: Limits;
   models?: ModelFacts[];
   headers?: Record<string, string>;

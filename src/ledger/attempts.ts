@@ -6,11 +6,22 @@ import type { Billing, ErrorKind, ProviderUsage, UsageSnapshot } from '../types.
 import { type Db, iso } from './db.js';
 import { addHold, heldByProvider, takeHold } from './holds.js';
 
+/**
+ * One window as the ledger counts it: attempts started at or after `since_ms`, of every model or only `models`.
+ * What the window is (rolling hours, a calendar week in a time zone) is the caller's business (router/window-span.ts).
+ */
+export interface LedgerWindow {
+  since_ms: number;
+  models?: string[];
+  /** a rolling window's length, echoed back in the usage */
+  hours?: number;
+}
+
 export interface ProviderWindows {
   name: string;
-  /** rolling window lengths in hours, in the order of the provider's limits.windows */
-  windows: number[];
-  /** rolling windows (the minute and each of windows) count this much longer; default 0 */
+  /** in the order of the provider's limits.windows: a rolling length in hours, or a span to count */
+  windows: Array<number | LedgerWindow>;
+  /** rolling windows (the minute and each rolling-hours window) count this much longer; default 0 */
   margin_ms?: number;
 }
 
@@ -26,6 +37,8 @@ export interface ReserveInput {
   reserved_usd: number;
   /** worst-case cost at list price, USD: counts against USD windows until the real figure is known */
   list_usd_reserved?: number;
+  /** worst-case credits (Z.AI credit plans): count against credit windows until the real figure is known */
+  credits_reserved?: number;
   client?: string | null;
   now_ms: number;
 }
@@ -39,6 +52,8 @@ export interface AttemptResult {
   output_tokens?: number;
   cost_usd?: number;
   list_usd?: number;
+  /** credits drawn, from the reported tokens; absent keeps the reserved worst case */
+  credits?: number;
   /** the request never left this machine: it stops counting (weight and list price 0), the row stays as history */
   released?: boolean;
   duration_ms: number;
@@ -100,18 +115,32 @@ function withHolds(usage: ProviderUsage, held: number): ProviderUsage {
   return { ...usage, day: usage.day + held, windows: usage.windows.map((window) => ({ ...window, requests: window.requests + held })) };
 }
 
+/** A bare number is a rolling window of that many hours, as before calendar and per-model windows existed. */
+function asLedgerWindow(window: number | LedgerWindow, now: number, margin: number): LedgerWindow {
+  return typeof window === 'number' ? { since_ms: now - window * 3_600_000 - margin + 1, hours: window } : window;
+}
+
 function providerUsage(db: Db, provider: ProviderWindows, now: number, dayStart: number): ProviderUsage {
   const margin = provider.margin_ms ?? 0;
   const minuteStart = now - 60_000 - margin;
-  const windowStarts = provider.windows.map((hours) => now - hours * 3_600_000 - margin);
-  const from = Math.min(dayStart, minuteStart, now - IN_FLIGHT_HORIZON_MS, ...windowStarts);
-  const windowColumns = windowStarts
-    .map(
-      (_start, index) => `,
-        COALESCE(SUM(CASE WHEN started_ms > @w${index} THEN weight END), 0) AS w${index}_requests,
-        COALESCE(SUM(CASE WHEN started_ms > @w${index} THEN COALESCE(list_usd, list_usd_reserved) END), 0) AS w${index}_usd,
-        MIN(CASE WHEN started_ms > @w${index} AND weight > 0 THEN started_ms END) AS w${index}_oldest`,
-    )
+  const windows = provider.windows.map((window) => asLedgerWindow(window, now, margin));
+  const from = Math.min(dayStart, minuteStart, now - IN_FLIGHT_HORIZON_MS, ...windows.map((window) => window.since_ms));
+  const parameters: Record<string, unknown> = { minute: minuteStart, day: dayStart, flight: now - IN_FLIGHT_HORIZON_MS, provider: provider.name, from: from - 1 };
+  const windowColumns = windows
+    .map((window, index) => {
+      parameters[`w${index}`] = window.since_ms;
+      // a per-model cap sums only its models' attempts: the same sums, one more condition
+      const models = (window.models ?? []).map((model, position) => {
+        parameters[`w${index}m${position}`] = model;
+        return `@w${index}m${position}`;
+      });
+      const within = `started_ms >= @w${index}${models.length > 0 ? ` AND model IN (${models.join(', ')})` : ''}`;
+      return `,
+        COALESCE(SUM(CASE WHEN ${within} THEN weight END), 0) AS w${index}_requests,
+        COALESCE(SUM(CASE WHEN ${within} THEN COALESCE(list_usd, list_usd_reserved) END), 0) AS w${index}_usd,
+        COALESCE(SUM(CASE WHEN ${within} THEN COALESCE(credits, credits_reserved) END), 0) AS w${index}_credits,
+        MIN(CASE WHEN ${within} AND (weight > 0 OR COALESCE(list_usd, list_usd_reserved) > 0 OR COALESCE(credits, credits_reserved) > 0) THEN started_ms END) AS w${index}_oldest`;
+    })
     .join('');
   const sql = `SELECT
       COALESCE(SUM(CASE WHEN started_ms > @minute THEN weight END), 0) AS minute,
@@ -121,18 +150,17 @@ function providerUsage(db: Db, provider: ProviderWindows, now: number, dayStart:
         COALESCE(cost_usd, reserved_usd) END), 0) AS usd_today,
       COALESCE(SUM(CASE WHEN status = 'reserved' AND started_ms > @flight THEN 1 END), 0) AS in_flight${windowColumns}
     FROM attempts WHERE provider = @provider AND started_ms > @from`;
-  const parameters: Record<string, unknown> = { minute: minuteStart, day: dayStart, flight: now - IN_FLIGHT_HORIZON_MS, provider: provider.name, from: from - 1 };
-  windowStarts.forEach((start, index) => (parameters[`w${index}`] = start));
   const row = db.statement(sql).get(parameters) as Record<string, number | null>;
   return {
     provider: provider.name,
     minute: row.minute ?? 0,
     minute_oldest_ms: row.minute_oldest ?? undefined,
     day: row.day ?? 0,
-    windows: provider.windows.map((hours, index) => ({
-      hours,
+    windows: windows.map((window, index) => ({
+      ...(window.hours !== undefined ? { hours: window.hours } : {}),
       requests: row[`w${index}_requests`] ?? 0,
       usd: row[`w${index}_usd`] ?? 0,
+      credits: row[`w${index}_credits`] ?? 0,
       oldest_ms: row[`w${index}_oldest`] ?? undefined,
     })),
     usd_today: row.usd_today ?? 0,
@@ -173,9 +201,9 @@ export function reserve<T>(
       if (rejected !== null && rejected !== undefined) throw new HoldRefused(rejected);
       const id = ulid(input.now_ms);
       db.statement(
-        `INSERT INTO attempts (id, run_id, step_id, provider, model, billing, client, status, weight, reserved_usd, list_usd_reserved, started_utc, started_ms, pid)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?, ?, ?)`,
-      ).run(id, input.run_id, input.step_id, input.provider, input.model, input.billing, input.client ?? null, input.weight, input.reserved_usd, input.list_usd_reserved ?? 0, iso(input.now_ms), input.now_ms, process.pid);
+        `INSERT INTO attempts (id, run_id, step_id, provider, model, billing, client, status, weight, reserved_usd, list_usd_reserved, credits_reserved, started_utc, started_ms, pid)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(id, input.run_id, input.step_id, input.provider, input.model, input.billing, input.client ?? null, input.weight, input.reserved_usd, input.list_usd_reserved ?? 0, input.credits_reserved ?? 0, iso(input.now_ms), input.now_ms, process.pid);
       for (const hold of holds) placeHold(db, input, providers, hold);
       return { attempt_id: id };
     });
@@ -211,7 +239,7 @@ export function markSent(db: Db, id: string, now_ms: number): void {
 export function finishAttempt(db: Db, id: string, result: AttemptResult): void {
   db.statement(
     `UPDATE attempts SET status = ?, error_kind = ?, error_message = ?, http_status = ?, input_tokens = ?, output_tokens = ?,
-       cost_usd = ?, list_usd = ?, duration_ms = ?, finished_utc = ?, weight = CASE WHEN ? THEN 0 ELSE weight END WHERE id = ?`,
+       cost_usd = ?, list_usd = ?, credits = ?, duration_ms = ?, finished_utc = ?, weight = CASE WHEN ? THEN 0 ELSE weight END WHERE id = ?`,
   ).run(
     result.status,
     result.error_kind ?? null,
@@ -221,6 +249,7 @@ export function finishAttempt(db: Db, id: string, result: AttemptResult): void {
     result.output_tokens ?? null,
     result.cost_usd ?? null,
     result.released ? 0 : (result.list_usd ?? null),
+    result.released ? 0 : (result.credits ?? null),
     result.duration_ms,
     iso(result.now_ms),
     result.released ? 1 : 0,

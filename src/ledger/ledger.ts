@@ -11,6 +11,7 @@ import * as catalog from './catalog.js';
 import * as evals from './evals.js';
 import * as effects from './effects.js';
 import * as holds from './holds.js';
+import { recordAdjustment, type Adjustment } from './adjustments.js';
 import { healthEvidence } from './evidence.js';
 
 export function openLedger(home?: string): Ledger {
@@ -110,6 +111,10 @@ export class Ledger {
   }
   releaseStaleReservations(olderThanMs: number): number {
     return attempts.releaseStaleReservations(this.db, olderThanMs);
+  }
+  /** raise a window's count to what the provider counts (never lower it): one adjustment row */
+  recordAdjustment(adjustment: Adjustment): string {
+    return recordAdjustment(this.db, adjustment);
   }
 
   // health

@@ -23,7 +23,7 @@ export interface ProviderReport {
 }
 
 export function usageReport(config: Config, ledger: Ledger, env: Record<string, string | undefined>, now: number): ProviderReport[] {
-  const snapshot = ledger.usage(providerWindows(config), now);
+  const snapshot = ledger.usage(providerWindows(config, now), now);
   const blocks = ledger.activeBlocks(now, null);
   return Object.values(config.providers).map((provider) => {
     const usage = snapshot.providers[provider.name];
