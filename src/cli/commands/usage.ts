@@ -29,7 +29,7 @@ export default async function usage(globals: GlobalOptions, options: { json?: bo
     }
     process.stdout.write(`metered spend today: $${total.toFixed(4)} of $${config.budget.usd_per_day.toFixed(2)} budget\n`);
     for (const provider of report) {
-      const windows = provider.limits.map((limit) => `${limit.window}: ${formatAmount(limit.unit, limit.used)}/${formatAmount(limit.unit, limit.limit)}`);
+      const windows = provider.limits.map((limit) => `${limit.window}: ${limit.unit === 'usd' ? formatAmount('usd', limit.used) : Math.round(limit.used * 100) / 100}/${formatAmount(limit.unit, limit.limit)}`);
       const plan = provider.plan ? ` (plan ${provider.plan}${provider.plan_chosen ? '' : ', the preset default'})` : '';
       process.stdout.write(`${provider.provider.padEnd(16)} ${provider.requests_today} requests today${plan}${windows.length ? ` · ${windows.join(' · ')}` : ''}\n`);
     }
