@@ -53,7 +53,8 @@ describe('credits', () => {
   const zai = provider('zai', [glm], { limits: { ...peakLimits, windows: [{ hours: 5, credits: 100 }] } });
   const cfg = config([zai], []);
   it('reserves the worst case at the rate of that instant, then counts what the answer drew', () => {
-    expect(send(cfg, 'zai/glm', JUST_BEFORE, 400)).toBeNull();
+    // answered 10 ms later, still before the peak
+    expect(send(cfg, 'zai/glm', JUST_BEFORE - 20, 400)).toBeNull();
     expect(send(cfg, 'zai/glm', PEAK, 400)).toBeNull();
     // worst case 1000 tokens: 5 credits off-peak, 10 at peak; drawn 400 tokens: 2 and 4
     expect(weightsOf()).toEqual([
@@ -61,6 +62,12 @@ describe('credits', () => {
       { weight: 3, credits_reserved: 10, credits: 4 },
     ]);
     expect(ledger.usage(providerWindows(cfg, PEAK + 1000), PEAK + 1000).providers.zai.windows[0].credits).toBe(6);
+  });
+  it('a request reserved off-peak that answers after the peak began counts at the peak rate', () => {
+    const result = reserveAttempt({ config: cfg, ledger, candidate: candidate(cfg, 'zai/glm'), traits: traits({ max_output_tokens: 1000, prompt_chars: 0 }), env: keysFor(cfg), run_id: null, client: null, now_ms: JUST_BEFORE - 5000 });
+    if ('rejected' in result) throw new Error(result.rejected.reason);
+    finishAnswered(ledger, result.attempt_id, glm as ResolvedModel, { input_tokens: 0, output_tokens: 400, http_status: 200 }, 0, 6000, PEAK + 1000, { limits: zai.limits, at_ms: JUST_BEFORE - 5000 });
+    expect(weightsOf()).toEqual([{ weight: 2, credits_reserved: 5, credits: 4 }]);
   });
   it('refuses at peak what still fits off-peak, the switch exactly at 14:00:00.000 UTC+8', () => {
     // 92 credits drawn at 04:00 UTC, off-peak: 10 answers of 1840 tokens at half of 10 000 credits per million

@@ -28,8 +28,12 @@ export function finishAnswered(
   draw?: { limits: Limits; at_ms: number },
 ): number {
   const list = listPriceUsd(model, usage.input_tokens ?? promptTokens, usage.output_tokens ?? 0);
-  // without reported output tokens the worst case stays counted: an unknown draw is never taken as small
-  const credits = draw && usage.output_tokens !== undefined ? creditsFor(model, draw.limits, usage.input_tokens ?? promptTokens, usage.output_tokens, draw.at_ms) : null;
+  // without reported output tokens the worst case stays counted: an unknown draw is never taken as small; a request
+  // that ran into the peak hours is counted at the peak rate (which instant the provider prices is not published)
+  const drawnAt = (at_ms: number) => (draw && usage.output_tokens !== undefined ? creditsFor(model, draw.limits, usage.input_tokens ?? promptTokens, usage.output_tokens, at_ms) : null);
+  const atStart = draw ? drawnAt(draw.at_ms) : null;
+  const atEnd = drawnAt(now_ms);
+  const credits = atStart === null ? null : Math.max(atStart, atEnd ?? 0);
   // metered: never record less than the list price says, so a provider reporting 0 cannot loosen the budget;
   // free and subscription: what was reported (a non-zero figure there raises the cost alarm)
   const cost = model.billing === 'metered' ? Math.max(usage.cost_usd ?? 0, list ?? 0) : (usage.cost_usd ?? 0);
