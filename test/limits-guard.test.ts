@@ -69,6 +69,13 @@ describe('credits', () => {
     finishAnswered(ledger, result.attempt_id, glm as ResolvedModel, { input_tokens: 0, output_tokens: 400, http_status: 200 }, 0, 6000, PEAK + 1000, { limits: zai.limits, at_ms: JUST_BEFORE - 5000 });
     expect(weightsOf()).toEqual([{ weight: 2, credits_reserved: 5, credits: 4 }]);
   });
+  it("a run's later step holds its worst-case credits against other runs, not against itself", () => {
+    const later = { traits: traits({ step: 'later', max_output_tokens: 1000, prompt_chars: 0 }), candidates: [candidate(cfg, 'zai/glm')] };
+    const result = reserveAttempt({ config: cfg, ledger, candidate: candidate(cfg, 'zai/glm'), traits: traits({ max_output_tokens: 1000, prompt_chars: 0 }), env: keysFor(cfg), run_id: 'run-a', client: null, now_ms: PEAK, holds: [later] });
+    expect('attempt_id' in result).toBe(true);
+    expect(ledger.usage(providerWindows(cfg, PEAK), PEAK).providers.zai.windows[0].credits).toBe(20);
+    expect(ledger.usage(providerWindows(cfg, PEAK), PEAK, 'run-a').providers.zai.windows[0].credits).toBe(10);
+  });
   it('refuses at peak what still fits off-peak, the switch exactly at 14:00:00.000 UTC+8', () => {
     // 92 credits drawn at 04:00 UTC, off-peak: 10 answers of 1840 tokens at half of 10 000 credits per million
     for (let i = 0; i < 10; i++) expect(send(cfg, 'zai/glm', PEAK - 2 * HOUR + i, 1840)).toBeNull();

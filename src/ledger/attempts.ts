@@ -4,7 +4,7 @@
 import { newId as ulid } from './ids.js';
 import type { Billing, ErrorKind, ProviderUsage, UsageSnapshot } from '../types.js';
 import { type Db, iso } from './db.js';
-import { addHold, heldByProvider, takeHold } from './holds.js';
+import { addHold, heldByProvider, takeHold, type Held } from './holds.js';
 
 /**
  * One window as the ledger counts it: attempts started at or after `since_ms`, of every model or only `models`.
@@ -96,7 +96,7 @@ export function usage(db: Db, providers: ProviderWindows[], now: number, exceptR
   const dayStart = startOfUtcDay(now);
   const snapshot: UsageSnapshot = { now_ms: now, providers: {}, metered_usd_today: 0 };
   const held = heldByProvider(db, now, exceptRun);
-  for (const provider of providers) snapshot.providers[provider.name] = withHolds(providerUsage(db, provider, now, dayStart), held.get(provider.name) ?? 0);
+  for (const provider of providers) snapshot.providers[provider.name] = withHolds(providerUsage(db, provider, now, dayStart), held.get(provider.name));
   // every reported cost is real money, a "free" one too (that raises the cost alarm); a request still in flight
   // counts at its reserved worst case (0 for free and subscription requests, unless a paid feature was reserved)
   const spent = db
@@ -109,10 +109,14 @@ export function usage(db: Db, providers: ProviderWindows[], now: number, exceptR
   return snapshot;
 }
 
-/** Requests held for other runs' later steps count as used in the day and the rolling windows (not the minute). */
-function withHolds(usage: ProviderUsage, held: number): ProviderUsage {
-  if (held === 0) return usage;
-  return { ...usage, day: usage.day + held, windows: usage.windows.map((window) => ({ ...window, requests: window.requests + held })) };
+/** Requests (and credits) held for other runs' later steps count as used in the day and the windows (not the minute). */
+function withHolds(usage: ProviderUsage, held: Held | undefined): ProviderUsage {
+  if (!held || (held.weight === 0 && held.credits === 0)) return usage;
+  return {
+    ...usage,
+    day: usage.day + held.weight,
+    windows: usage.windows.map((window) => ({ ...window, requests: window.requests + held.weight, credits: (window.credits ?? 0) + held.credits })),
+  };
 }
 
 /** A bare number is a rolling window of that many hours, as before calendar and per-model windows existed. */
@@ -171,7 +175,7 @@ function providerUsage(db: Db, provider: ProviderWindows, now: number, dayStart:
 /** A later step of the run, and the providers that could serve it, in the plan's order. */
 export interface HoldRequest<T> {
   step_id: string;
-  options: Array<{ provider: string; weight: number; admit: (snapshot: UsageSnapshot) => T | null }>;
+  options: Array<{ provider: string; weight: number; credits?: number; admit: (snapshot: UsageSnapshot) => T | null }>;
 }
 
 class HoldRefused<T> extends Error {
@@ -219,7 +223,7 @@ function placeHold<T>(db: Db, input: ReserveInput, providers: ProviderWindows[],
   for (const option of hold.options) {
     const rejected = option.admit(usage(db, providers, input.now_ms));
     if (rejected === null || rejected === undefined) {
-      addHold(db, { run_id: input.run_id ?? '', step_id: hold.step_id, provider: option.provider, weight: option.weight }, input.now_ms);
+      addHold(db, { run_id: input.run_id ?? '', step_id: hold.step_id, provider: option.provider, weight: option.weight, credits: option.credits ?? 0 }, input.now_ms);
       return;
     }
     first ??= rejected;

@@ -240,12 +240,14 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     // Credits (Z.AI's credit plans): a reservation holds its worst case until the answer's tokens give the real
-    // figure, as list_usd does for USD windows. The covering index gains the model (per-model caps) and credits.
+    // figure, as list_usd does for USD windows; a later step's hold keeps its worst-case credits too. The covering
+    // index gains the model (per-model caps) and credits.
     name: '012_attempt_credits',
     up(db) {
       db.exec(`
         ALTER TABLE attempts ADD COLUMN credits_reserved REAL NOT NULL DEFAULT 0;
         ALTER TABLE attempts ADD COLUMN credits REAL;
+        ALTER TABLE holds ADD COLUMN credits REAL NOT NULL DEFAULT 0;
         DROP INDEX attempts_provider_usage;
         CREATE INDEX attempts_provider_usage ON attempts (provider, started_ms, weight, status, billing, cost_usd, reserved_usd, list_usd, list_usd_reserved, model, credits, credits_reserved);
       `);

@@ -33,14 +33,18 @@ export function reserveAttempt(input: ReserveAttemptInput): { attempt_id: string
   const blocks = () => ledger.activeBlocks(input.now_ms, input.run_id);
   const holds = (input.holds ?? []).map((later) => ({
     step_id: later.traits.step,
-    options: later.candidates.map((option) => ({
-      provider: option.provider,
-      weight: requestWeight(candidateFacts(config, option.ref).model, candidateFacts(config, option.ref).provider.limits, input.now_ms),
-      admit: (snapshot: Parameters<typeof admit>[1]['snapshot']) => {
-        const rejection = admit(option, { config, traits: later.traits, snapshot, blocks: blocks(), env: input.env });
-        return rejection ? { ...rejection, reason: `later step ${later.traits.step} could not run: ${rejection.reason}` } : null;
-      },
-    })),
+    options: later.candidates.map((option) => {
+      const facts = candidateFacts(config, option.ref);
+      return {
+        provider: option.provider,
+        weight: requestWeight(facts.model, facts.provider.limits, input.now_ms),
+        credits: worstCredits(later.traits, facts.model, facts.provider.limits, input.now_ms) ?? 0,
+        admit: (snapshot: Parameters<typeof admit>[1]['snapshot']) => {
+          const rejection = admit(option, { config, traits: later.traits, snapshot, blocks: blocks(), env: input.env });
+          return rejection ? { ...rejection, reason: `later step ${later.traits.step} could not run: ${rejection.reason}` } : null;
+        },
+      };
+    }),
   }));
   return ledger.reserve(
     {
