@@ -1,6 +1,11 @@
 // Window spans and peak hours as pure time arithmetic: calendar day/week/month starts and resets in a time zone
 // (daylight saving, a renewal day, the year's end), and the peak-hour switch exactly at its local boundary.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/index.js';
+import { BadInputError } from '../src/errors.js';
 import { calendarNext, calendarStart, windowFreesAt, windowLabel, windowSince } from '../src/router/window-span.js';
 import { creditRateAt, isPeak, requestWeight } from '../src/router/draw.js';
 import type { Limits } from '../src/types.js';
@@ -68,5 +73,44 @@ describe('peak hours (Z.AI: 14:00-18:00 UTC+8 = 06:00-10:00 UTC)', () => {
     expect(isPeak(weekdays.peak_hours, utc('2026-01-16T07:00:00Z'))).toBe(true);
     expect(requestWeight(model, {}, utc('2026-01-17T02:00:00Z'))).toBe(3);
     expect(requestWeight({}, limits, utc('2026-01-14T07:00:00Z'))).toBe(1);
+  });
+});
+
+describe('plan tiers and time zones in the config', () => {
+  const load = (yaml: string) => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'portai-plan-'));
+    const file = path.join(folder, 'portai.yaml');
+    fs.writeFileSync(file, yaml);
+    try {
+      return loadConfig({ flag: file, env: { HOME: folder }, cwd: folder });
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+  };
+  it("`plan:` picks the tier's windows; without it the preset's smallest tier counts and says it was not chosen", () => {
+    const chosen = load('providers:\n  zai: { preset: zai-coding, plan: max }\n').providers.zai;
+    expect(chosen.limits.windows).toEqual([{ hours: 5, credits: 28000 }, { hours: 168, credits: 140000 }]);
+    expect(chosen).toMatchObject({ plan: 'max', plan_chosen: true });
+    const fallback = load('providers:\n  zai: { preset: zai-coding }\n').providers.zai;
+    expect(fallback).toMatchObject({ plan: 'lite', plan_chosen: false });
+    expect(fallback.limits.peak_hours?.timezone).toBe('Asia/Shanghai');
+    // the config's own limits still win over the tier's
+    const own = load('providers:\n  zai:\n    preset: zai-coding\n    plan: pro\n    limits: { windows: [ { hours: 5, credits: 500 } ] }\n').providers.zai;
+    expect(own.limits.windows).toEqual([{ hours: 5, credits: 500 }]);
+  });
+  it('a misspelt time zone in a calendar window is bad input naming the field', () => {
+    let caught: unknown;
+    try {
+      load('providers:\n  go:\n    preset: opencode-go\n    limits: { windows: [ { calendar: month, timezone: Europe/Londn, usd: 60 } ] }\n');
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(BadInputError);
+    expect(String((caught as Error).message)).toContain("unknown time zone 'Europe/Londn'");
+    expect(JSON.stringify(caught)).toContain('providers.go.limits.windows.0.timezone');
+  });
+  it('a window is rolling or calendar, never both, and counts in some unit', () => {
+    expect(() => load('providers:\n  go:\n    preset: opencode-go\n    limits: { windows: [ { hours: 5, calendar: week, usd: 1 } ] }\n')).toThrow(BadInputError);
+    expect(() => load('providers:\n  go:\n    preset: opencode-go\n    limits: { windows: [ { hours: 5 } ] }\n')).toThrow(BadInputError);
   });
 });
