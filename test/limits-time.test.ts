@@ -109,6 +109,9 @@ describe('plan tiers and time zones in the config', () => {
     expect(String((caught as Error).message)).toContain("unknown time zone 'Europe/Londn'");
     expect(JSON.stringify(caught)).toContain('providers.go.limits.windows.0.timezone');
   });
+  it('a per-model cap naming a model the provider does not list is bad input', () => {
+    expect(() => load('providers:\n  go:\n    preset: opencode-go\n    limits: { windows: [ { hours: 744, usd: 15, models: [deepseek-v9] } ] }\n')).toThrow(/per-model cap names 'deepseek-v9'/);
+  });
   it('a window is rolling or calendar, never both, and counts in some unit', () => {
     expect(() => load('providers:\n  go:\n    preset: opencode-go\n    limits: { windows: [ { hours: 5, calendar: week, usd: 1 } ] }\n')).toThrow(BadInputError);
     expect(() => load('providers:\n  go:\n    preset: opencode-go\n    limits: { windows: [ { hours: 5 } ] }\n')).toThrow(BadInputError);

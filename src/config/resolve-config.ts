@@ -40,6 +40,7 @@ export function resolveConfig(raw: RawConfig, presets: PresetSource, source: Res
     checkPlan(name, entry.plan, preset as Preset, fail);
     const provider = resolveProvider(name, entry, preset as Preset);
     checkTimeZones(name, provider, fail);
+    checkCappedModels(name, provider, fail);
     const missingWire = [provider.wire, ...provider.models.map((model) => model.wire)].find((wire) => !provider.base_urls[wire]);
     if (missingWire) {
       const key = missingWire === provider.wire ? 'base_url' : `base_urls.${missingWire}`;
@@ -86,6 +87,17 @@ function checkTimeZones(name: string, provider: ResolvedProvider, fail: Fail): v
   for (const { zone, field, path: fieldPath } of zones) {
     if (!isTimeZone(zone)) fail(`unknown time zone '${zone}' in provider '${name}' (preset ${provider.preset})`, fieldPath, `providers.${name}.${field}`, 'use an IANA name such as Asia/Shanghai (UTC+8) or UTC');
   }
+}
+
+/** A per-model cap naming a model the provider does not know would never hold anything back. */
+function checkCappedModels(name: string, provider: ResolvedProvider, fail: Fail): void {
+  const known = new Set(provider.models.map((model) => model.id));
+  (provider.limits.windows ?? []).forEach((window, index) => {
+    const unknown = (window.models ?? []).find((id) => !known.has(id));
+    if (unknown !== undefined) {
+      fail(`the per-model cap names '${unknown}', which provider '${name}' does not list`, ['providers', name, 'limits', 'windows', index, 'models'], `providers.${name}.limits.windows.${index}.models`, `list the model under providers.${name}.models, or use one of: ${[...known].join(', ')}`);
+    }
+  });
 }
 
 function lookupTable<T>(): Record<string, T> {
