@@ -15,7 +15,7 @@ export function countFindings(config: Config, compared: ProviderReconcile[]): Fi
     for (const line of entry.lines) {
       const amount = (value: number) => (line.unit === 'usd' ? `$${value}` : `${value} ${line.unit}`);
       const text = `${line.window}: portai counts ${amount(line.portai)}, the provider ${amount(line.provider)}${line.limit !== null ? ` of ${amount(line.limit)}` : ''} (${line.source})`;
-      if (line.raised_by > 0) findings.push({ level: 'warn', advisory: true, provider: entry.provider, text: `${text}: another tool or machine uses this key`, fix: 'run `portai usage --reconcile` so portai counts what the provider counts' });
+      if (line.raised_by > 0) findings.push({ level: 'info', provider: entry.provider, text: `${text}: another tool or machine uses this key`, fix: 'run `portai usage --reconcile` so portai counts what the provider counts' });
       else findings.push({ level: 'ok', provider: entry.provider, text });
     }
     for (const note of entry.notes) if (/does not know|matches|says the plan/.test(note)) findings.push({ level: 'warn', advisory: true, provider: entry.provider, text: note, fix: "compare with the provider's usage page; the preset's limits may be out of date" });
