@@ -45,7 +45,12 @@ function findBreaches(context: GuardContext): Breach[] {
     ...full,
     requests_per_minute: full.requests_per_minute === undefined ? undefined : share(full.requests_per_minute, reserve),
     requests_per_day: full.requests_per_day === undefined ? undefined : share(full.requests_per_day, reserve),
-    windows: full.windows?.map((window) => ({ ...window, requests: window.requests === undefined ? undefined : share(window.requests, reserve), usd: window.usd === undefined ? undefined : share(window.usd, reserve) })),
+    windows: full.windows?.map((window) => ({
+      ...window,
+      requests: window.requests === undefined ? undefined : share(window.requests, reserve),
+      usd: window.usd === undefined ? undefined : share(window.usd, reserve),
+      credits: window.credits === undefined ? undefined : share(window.credits, reserve),
+    })),
   };
   const now = context.snapshot.now_ms;
   const usage = usageOf(context);
