@@ -11,6 +11,7 @@ import { percentile, median, formatMs } from './stats.mjs';
 import { ledgerScale } from './ledger-scale.mjs';
 import { yieldBench } from './yield.mjs';
 import { proxyBench, CCR_VERSION } from './proxies.mjs';
+import { evalBench, evalFigures } from './eval.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (file) => path.join(root, 'dist', file);
@@ -231,6 +232,9 @@ say('memory: peak RSS of a three-step skill run');
   report('yield: runs done vs optimum, worst of 3 seeds', `${(100 * worst).toFixed(0)} %`, '≥ 95 %, 0 paid/quota errors/failed/lost', worst >= 0.95 && bad === 0,
     days.map((day) => `seed ${day.seed}: ${day.done}/${day.optimum}, ${day.wasted} wasted, ${day.paid} paid, ${day.server_quota_errors} quota errors, ${day.failed} failed, ${day.lost} lost`).join('; '));
 }
+
+say('eval: throughput and cost of portai eval, and the deferred eval reserve (bench/eval.mjs)');
+for (const figure of evalFigures(await evalBench())) report(...figure);
 
 ledger.close();
 await agent.close();

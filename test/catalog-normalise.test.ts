@@ -129,11 +129,12 @@ describe('formatting', () => {
   it('lists models as a table with unknown values as ?', () => {
     const text = formatModelList([
       { provider: 'openrouter', id: 'a:free', input_per_million: 0, output_per_million: 0, context: 1000, expires: null, free: true, configured: true, trains_on_data: true },
-      { provider: 'opencode-go', id: 'glm-5.1', input_per_million: null, output_per_million: null, context: null, expires: null, free: false, configured: false, trains_on_data: null },
+      { provider: 'opencode-go', id: 'glm-5.1', input_per_million: null, output_per_million: null, context: null, expires: null, free: false, configured: false, trains_on_data: null, evals: { passed: 2, tested: 3 } },
     ]);
     const lines = text.trim().split('\n');
-    expect(lines[0]).toMatch(/^provider\s+model\s+in \$\/M\s+out \$\/M\s+context\s+expires\s+trains$/);
-    expect(lines[1]).toMatch(/^openrouter\s+a:free\s+0\s+0\s+1000\s+yes$/);
-    expect(lines[2]).toMatch(/^opencode-go\s+glm-5\.1\s+\?\s+\?\s+\?\s+\?$/);
+    expect(lines[0]).toMatch(/^provider\s+model\s+in \$\/M\s+out \$\/M\s+context\s+expires\s+trains\s+evals$/);
+    // no skill tested on it: '-'; else passed of the skills tested on it
+    expect(lines[1]).toMatch(/^openrouter\s+a:free\s+0\s+0\s+1000\s+yes\s+-$/);
+    expect(lines[2]).toMatch(/^opencode-go\s+glm-5\.1\s+\?\s+\?\s+\?\s+\?\s+2\/3 skills$/);
   });
 });

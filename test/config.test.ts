@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BadInputError } from '../src/errors.js';
 import { apiKeyOf, defaultConfigYaml, findConfigFile, loadConfig, packageRoot } from '../src/config/index.js';
+import { expandRefs } from '../src/router/index.js';
 
 const temporaryDirs: string[] = [];
 afterEach(() => {
@@ -127,6 +128,17 @@ routes:
     expect(plan.models.every((model) => model.billing === 'subscription')).toBe(true);
     expect(plan.api_key_env).toBe('ZAI_API_KEY');
     expect(plan.quota_url).toBe('https://api.z.ai/api/monitor/usage/quota/limit');
+  });
+
+  it('accepts a route pattern on a provider with a catalog (it may match nothing until a sync), and defaults.evals.reserve', () => {
+    const { cwd, env } = sandbox();
+    write(path.join(cwd, 'portai.yaml'), 'defaults: { evals: { reserve: 0.3 } }\nproviders:\n  openrouter: { preset: openrouter }\nroutes:\n  - use: [openrouter/*:free, openrouter/qwen/*]\n');
+    const config = loadConfig({ env, cwd });
+    expect(config.defaults.evals).toEqual({ reserve: 0.3 });
+    // before any sync, the pattern reaches the preset's listed models whose id matches
+    expect(expandRefs(config.routes[0].use, config).map((entry) => entry.ref)).toEqual(['openrouter/nvidia/nemotron-3-super-120b-a12b:free', 'openrouter/nvidia/nemotron-3-nano-30b-a3b:free', 'openrouter/openai/gpt-oss-120b:free', 'openrouter/openai/gpt-oss-20b:free']);
+    write(path.join(cwd, 'portai.yaml'), 'defaults: { evals: { reserve: 2 } }\n');
+    expect(errorOf(() => loadConfig({ env, cwd })).userLines()[0]).toMatch(/defaults\.evals\.reserve/);
   });
 
   it('resolves the top-level settings, skills folders relative to the file, shipped skills last', () => {
@@ -259,6 +271,14 @@ describe('bad config files: one or two lines naming file, line:column and field'
       field: 'routes[0].use[1]',
       message: /model 'acme\/imaginary:free' is not listed for provider 'openrouter'/,
       hint: /- id: acme\/imaginary:free/,
+    },
+    {
+      name: 'a route pattern on a provider without a catalog that matches none of its models',
+      text: 'providers:\n  lab:\n    preset: openai-compatible\n    base_url: http://127.0.0.1:9/v1\n    models: [ { id: qwen3 } ]\nroutes:\n  - use: [lab/*:free]\n',
+      at: 'lab/*:free',
+      field: 'routes[0].use[0]',
+      message: /'lab\/\*:free' matches no model: provider 'lab' lists none that match and has no catalog to sync/,
+      hint: /list its models/,
     },
     {
       name: 'route to an unknown provider',

@@ -6,7 +6,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { BadInputError } from '../src/errors.js';
 import { loadConfig } from '../src/config/index.js';
-import { Ledger } from '../src/ledger/index.js';
+import { Ledger, type CatalogModel } from '../src/ledger/index.js';
+import { saveCaseRun } from '../src/evals/evidence.js';
+import { skillEvidence, type CaseRun } from '../src/evals/index.js';
 import { loadSkill } from '../src/skills/index.js';
 import { loadSkillTests, runEval, runRenderCases, wilsonLowerBound, median } from '../src/evals/index.js';
 import { checkAnswer } from '../src/evals/assertions.js';
@@ -201,6 +203,38 @@ routes:
       expect(report.candidates).toEqual(['local/grader', 'local/answerer']);
       expect(report.rejected.map((rejection) => [rejection.ref, rejection.guard])).toEqual([['paid/pricey', 'spend']]);
       expect(provider.requests.map((request) => (request.body as { model: string }).model)).not.toContain('pricey');
+    } finally {
+      ledger.close();
+    }
+  });
+});
+
+describe('evidence goes stale when the catalog entry it was measured on changes', () => {
+  test('a changed price or context, or removal from the catalog, makes the results stale; an unsynced provider keeps them', () => {
+    const dir = folder();
+    const ledger = new Ledger(path.join(dir, 'ledger.db'));
+    const skill = skillWith('');
+    const row = (overrides: Partial<CatalogModel> = {}): CatalogModel => ({ id: 'vendor/a:free', prompt_price: 0, completion_price: 0, context: 64000, expiration: null, raw: null, ...overrides });
+    const pass = (candidate: string): CaseRun => ({ case_id: 'c', candidate, served_model: null, status: 'pass', checks: [], cost_usd: 0, latency_ms: 10 });
+    const now = Date.parse('2026-03-04T12:00:00Z');
+    try {
+      ledger.saveCatalog('or', [row()], now - 1000);
+      saveCaseRun(ledger, skill, pass('or/vendor/a:free'), now);
+      saveCaseRun(ledger, skill, pass('local/never-synced'), now);
+      const fresh = (at = now) => skillEvidence(ledger, skill, at).fresh.map((result) => result.candidate);
+      expect(fresh()).toEqual(['or/vendor/a:free', 'local/never-synced']);
+
+      ledger.saveCatalog('or', [row({ prompt_price: 0.5 })], now + 1000);
+      expect(fresh()).toEqual(['local/never-synced']);
+      expect(skillEvidence(ledger, skill, now).stale).toBe(1);
+      // the same entry as when it was measured: it speaks again
+      ledger.saveCatalog('or', [row()], now + 2000);
+      expect(fresh()).toEqual(['or/vendor/a:free', 'local/never-synced']);
+      ledger.saveCatalog('or', [row({ context: 8000 })], now + 3000);
+      expect(fresh()).toEqual(['local/never-synced']);
+      ledger.saveCatalog('or', [row({ id: 'vendor/other:free' })], now + 4000);
+      expect(fresh()).toEqual(['local/never-synced']);
+      expect(ledger.evalResultsOf(skill.name)[0].catalog_entry).toBe('price 0/0, context 64000');
     } finally {
       ledger.close();
     }

@@ -77,3 +77,27 @@ describe('quota guard: requests in flight', () => {
     expect(rejection?.until_ms).toBe(NOON_MS + 5_000);
   });
 });
+
+describe('quota guard: the eval reserve (a deferred eval leaves this share of each window to ordinary runs)', () => {
+  const evalQuota = (ref: string, providers: Parameters<typeof snapshot>[1], reserve = 0.2) =>
+    quotaGuard(guardContext(cfg, ref, { snapshot: snapshot(NOON_MS, providers), traits: traits({ reserve }) }));
+
+  it('stops at 80% of the day and the minute, until the window frees; an ordinary request still fits', () => {
+    expect(evalQuota('openrouter/a:free', [usage('openrouter', { day: 39 })])).toBeNull();
+    const day = evalQuota('openrouter/a:free', [usage('openrouter', { day: 40 })]);
+    expect(day?.reason).toBe('eval reserve: 40/40 requests today (UTC) (20% of each window is kept for ordinary runs)');
+    expect(day?.until_ms).toBe(NEXT_MIDNIGHT_MS);
+    expect(quota('openrouter/a:free', [usage('openrouter', { day: 40 })])).toBeNull();
+    expect(evalQuota('openrouter/a:free', [usage('openrouter', { minute: 16, minute_oldest_ms: NOON_MS - 30_000 })])?.until_ms).toBe(NOON_MS + 31_000);
+    expect(evalQuota('openrouter/a:free', [usage('openrouter', { minute: 15 })])).toBeNull();
+  });
+
+  it('covers rolling request and USD windows, with the quota weight', () => {
+    // 120 per 5 h, reserve 0.5: an eval may fill 60; a weight-3 request at 58 does not fit
+    expect(evalQuota('zai/glm-4.7', [usage('zai', { windows: [{ hours: 5, requests: 59, usd: 0 }] })], 0.5)).toBeNull();
+    expect(evalQuota('zai/glm-5', [usage('zai', { windows: [{ hours: 5, requests: 58, usd: 0 }] })], 0.5)?.reason).toContain('58/60 requests in the 5 h window (this model counts 3×)');
+    // $12 per 5 h, reserve 0.25: $9 is the eval's share; $8.999 used + $0.003 worst case does not fit
+    expect(evalQuota('go/kimi', [usage('go', { windows: [{ hours: 5, requests: 0, usd: 8.999 }, { hours: 168, requests: 0, usd: 0 }] })], 0.25)?.reason).toContain('> $9 (list price) in the 5 h window');
+    expect(evalQuota('go/kimi', [usage('go', { windows: [{ hours: 5, requests: 0, usd: 8 }, { hours: 168, requests: 0, usd: 0 }] })], 0.25)).toBeNull();
+  });
+});

@@ -10,6 +10,7 @@ import { loadConfig } from '../src/config/index.js';
 import { loadSkill } from '../src/skills/index.js';
 import { openLedger, type Ledger } from '../src/ledger/index.js';
 import { deferRun, runWorker } from '../src/queue/index.js';
+import { deferEval } from '../src/queue/eval-job.js';
 import { runSkill } from '../src/runner/run-skill.js';
 import { silentProgress } from '../src/runner/progress.js';
 import type { Config } from '../src/types.js';
@@ -270,5 +271,91 @@ describe('notify', () => {
     expect(events.map((entry) => entry.event)).toEqual(['done', 'deadline']);
     expect(events[1]).toMatchObject({ run_id: waitingId, skill: 'late', status: 'waiting' });
     expect(events[1].problem[0]).toContain('1/1 requests today');
+  });
+});
+
+describe('deferred evals', () => {
+  const testedSkill = `name: checked
+outcome: A short answer.
+privacy: public
+steps:
+  - id: answer
+    prompt: "Say ok"
+tests:
+  cases:
+    - id: ok
+      repeat: 6
+      assert: [{ type: icontains, value: ok }]
+`;
+
+  it('stop at the reserve, wait for 00:00 UTC, then run only what is left (what ran is not run again)', async () => {
+    const config = writeConfig('{ requests_per_day: 5 }');
+    const skill = loadSkill(writeSkill('checked', testedSkill));
+    provider.reply(() => ({ text: 'OK' }));
+    let now = EVENING;
+    const clock = () => now;
+    const { job_id } = deferEval(ledger, skill, { reason: 'test' }, now);
+    await runWorker({ config, ledger, env, progress: silentProgress, once: true, clock, sleep: async () => {} });
+    // 20% of 5 stays for ordinary runs: the eval sends 4 of its 6
+    expect(provider.requests.filter((request) => request.path.endsWith('/chat/completions'))).toHaveLength(4);
+    expect(ledger.getJob(job_id)).toMatchObject({ state: 'waiting', not_before_ms: MIDNIGHT, attempts: 0 });
+
+    // before the reset nothing is due; after it, the two left run and the job is done
+    now = MIDNIGHT - 1;
+    await runWorker({ config, ledger, env, progress: silentProgress, once: true, clock, sleep: async () => {} });
+    expect(provider.requests.filter((request) => request.path.endsWith('/chat/completions'))).toHaveLength(4);
+    now = MIDNIGHT + 1_000;
+    await runWorker({ config, ledger, env, progress: silentProgress, once: true, clock, sleep: async () => {} });
+    expect(provider.requests.filter((request) => request.path.endsWith('/chat/completions'))).toHaveLength(6);
+    // the job's summary covers both passes, not just the last
+    expect(ledger.getJob(job_id)).toMatchObject({ state: 'done', reason: 'free/m1 6/6 pass' });
+    const rows = ledger.evalResultsOf('checked');
+    expect(rows.filter((row) => row.status === 'pass')).toHaveLength(6);
+    expect(rows.filter((row) => row.status === 'fail')).toHaveLength(0);
+  });
+
+  it('a running eval gives way between case runs to an ordinary run that became due, then carries on', async () => {
+    const config = writeConfig('{ requests_per_day: 50 }');
+    const checked = loadSkill(writeSkill('checked', testedSkill));
+    const chore = loadSkill(writeSkill('chore', simpleSkill('chore')));
+    provider.reply(() => ({ text: 'OK' }));
+    let now = EVENING;
+    // every reading of the clock moves it on a second: the run below becomes due while the eval is under way
+    const clock = () => (now += 1_000);
+    const { job_id } = deferEval(ledger, checked, {}, EVENING);
+    deferRun({ config, ledger, skill: chore, given: { n: '7' }, env, clock: () => EVENING + 30_000 });
+    await runWorker({ config, ledger, env, progress: silentProgress, once: true, clock, sleep: async () => {} });
+    const prompts = provider.requests.filter((request) => request.path.endsWith('/chat/completions')).map((request) => (request.body as { messages: Array<{ content: string }> }).messages.at(-1)!.content);
+    const ordinary = prompts.findIndex((prompt) => prompt.includes('Item 7'));
+    // some eval requests before it, the rest after it, none twice
+    expect(ordinary).toBeGreaterThan(0);
+    expect(ordinary).toBeLessThan(6);
+    expect(prompts.filter((prompt) => prompt.includes('Say ok'))).toHaveLength(6);
+    expect(ledger.getJob(job_id)).toMatchObject({ state: 'done' });
+    expect(ledger.evalResultsOf('checked').filter((row) => row.status === 'pass')).toHaveLength(6);
+  });
+
+  it('an outage during a deferred eval is not run: the job backs off and counts a try, no result is a failure', async () => {
+    const config = writeConfig('{ requests_per_day: 50 }');
+    // the provider is down: nothing listens on its port any more
+    await provider.close();
+    const skill = loadSkill(writeSkill('checked', testedSkill.replace('repeat: 6', 'repeat: 2')));
+    const { job_id } = deferEval(ledger, skill, {}, EVENING);
+    await runWorker({ config, ledger, env, progress: silentProgress, once: true, clock: () => EVENING, sleep: async () => {} });
+    expect(ledger.getJob(job_id)).toMatchObject({ state: 'waiting', not_before_ms: EVENING + 15 * 60_000, attempts: 1 });
+    const rows = ledger.evalResultsOf('checked');
+    expect(rows.map((row) => row.status)).toEqual(['not_run', 'not_run']);
+    provider = await startFakeProvider();
+  });
+
+  it('an ordinary deferred run is claimed before an eval queued earlier', async () => {
+    const config = writeConfig('{ requests_per_day: 50 }');
+    const checked = loadSkill(writeSkill('checked', testedSkill));
+    const chore = loadSkill(writeSkill('chore', simpleSkill('chore')));
+    const owner = { id: 'w', pid: process.pid, host: os.hostname() };
+    const { job_id } = deferEval(ledger, checked, {}, EVENING);
+    const runId = deferRun({ config, ledger, skill: chore, given: { n: '1' }, env, clock: () => EVENING + 1 });
+    expect(ledger.claimJob(owner, EVENING + 2, 60_000)?.run_id).toBe(runId);
+    expect(ledger.claimJob(owner, EVENING + 2, 60_000)?.id).toBe(job_id);
   });
 });

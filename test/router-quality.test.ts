@@ -40,4 +40,21 @@ describe('quality', () => {
     const result = planWith({ evidence: {}, quality: { min_pass_rate: 0.9, untested: 'deny' }, use: 'free/a' });
     expect(result.candidates.map((candidate) => candidate.ref)).toEqual(['free/a']);
   });
+
+  it('a model only the catalog knows is on trial under avoid and deny: used once it passed; under allow at once', () => {
+    const trial = config([provider('free', [model('listed'), { ...model('found'), from_catalog: true }])], [{ use: ['free/listed', 'free/found'] }]);
+    const planTrial = (extra: object) => plan({ config: trial, traits: traits(), snapshot: snapshot(), blocks: [], env: keysFor(trial), ...extra });
+    const refs = (result: ReturnType<typeof planTrial>) => result.candidates.map((candidate) => candidate.ref);
+    const untested = planTrial({ evidence: {}, quality: { untested: 'avoid' } });
+    expect(refs(untested)).toEqual(['free/listed']);
+    expect(untested.rejected).toEqual([expect.objectContaining({ ref: 'free/found', guard: 'quality', reason: 'new model on trial: untested on daily-news (quality.untested: avoid)' })]);
+    const failedOnly = planTrial({ evidence: { 'free/found': { passed: 0, failed: 2, lower_bound: 0 } }, quality: { untested: 'avoid' } });
+    expect(failedOnly.rejected[0].reason).toBe('new model on trial: 0/2 pass, lower bound 0.00 on daily-news, no pass yet');
+    // passed: used, and ahead of the untested listed one
+    expect(refs(planTrial({ evidence: { 'free/found': { passed: 3, failed: 0, lower_bound: 0.44 } }, quality: { untested: 'avoid' } }))).toEqual(['free/found', 'free/listed']);
+    // passed but below the bar: still out
+    expect(refs(planTrial({ evidence: { 'free/found': { passed: 3, failed: 0, lower_bound: 0.44 } }, quality: { min_pass_rate: 0.6, untested: 'avoid' } }))).toEqual(['free/listed']);
+    expect(refs(planTrial({ evidence: {}, quality: { untested: 'allow' } }))).toEqual(['free/listed', 'free/found']);
+    expect(refs(planTrial({ evidence: {} }))).toEqual(['free/listed', 'free/found']);
+  });
 });

@@ -14,7 +14,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const builtLedger = path.join(root, 'dist', 'ledger', 'index.js');
 const childScript = path.join(root, 'test', 'helpers', 'usage-race.mjs');
 
-const providers: ProviderWindows[] = [
+const providers: Array<ProviderWindows & { windows: number[] }> = [
   { name: 'p', windows: [1, 5], margin_ms: 1_000 },
   { name: 'q', windows: [24, 168], margin_ms: 0 },
 ];
@@ -45,6 +45,9 @@ function random(seed: number): () => number {
 /** The snapshot usage() gives must equal the reference sums (plus live holds) for every provider and the day's spend. */
 function expectSameAsReference(now: number): void {
   const snapshot = ledger.usage(providers, now);
+  const heldCredits = new Map(
+    (ledger.db.sqlite.prepare('SELECT provider, SUM(credits) AS credits FROM holds WHERE expires_ms > ? GROUP BY provider').all(now) as Array<{ provider: string; credits: number }>).map((row) => [row.provider, row.credits]),
+  );
   const held = new Map(
     (ledger.db.sqlite.prepare('SELECT provider, SUM(weight) AS weight FROM holds WHERE expires_ms > ? GROUP BY provider').all(now) as Array<{ provider: string; weight: number }>).map((row) => [row.provider, row.weight]),
   );
@@ -63,6 +66,7 @@ function expectSameAsReference(now: number): void {
     got.windows.forEach((window, index) => {
       const expected = reference.windows[index];
       expect({ hours: window.hours, requests: window.requests, oldest: window.oldest_ms }, where).toEqual({ hours: expected.hours, requests: expected.requests + extra, oldest: expected.oldest_ms });
+      expect(window.credits ?? 0, where).toBeCloseTo(expected.credits + (heldCredits.get(provider.name) ?? 0), 6);
       expect(window.usd, where).toBeCloseTo(expected.usd, 7);
     });
   }
@@ -88,7 +92,7 @@ function runSequence(seed: number, operations: number): void {
       const run = next() < 0.3 ? `run-${step}` : null;
       const withHold = run !== null && next() < 0.5;
       const result = ledger.reserve(
-        { run_id: run, step_id: run ? 'a' : null, provider: pick(['p', 'q']), model: pick(['m1', 'm2']), billing: pick(['free', 'metered'] as const), weight: pick([1, 3, 0.5]), reserved_usd: money(), list_usd_reserved: money(), now_ms: now },
+        { run_id: run, step_id: run ? 'a' : null, provider: pick(['p', 'q']), model: pick(['m1', 'm2']), billing: pick(['free', 'metered'] as const), weight: pick([1, 3, 0.5]), reserved_usd: money(), list_usd_reserved: money(), credits_reserved: next() < 0.5 ? 0 : Math.round(next() * 40) / 4, now_ms: now },
         providers,
         () => null,
         withHold ? [{ step_id: 'b', options: [{ provider: pick(['p', 'q']), weight: 1, admit: () => null }] }] : [],
@@ -106,7 +110,7 @@ function runSequence(seed: number, operations: number): void {
     } else if (operation < 0.85) {
       const id = open.splice(Math.floor(next() * open.length), 1)[0];
       const outcome = next();
-      if (outcome < 0.5) ledger.finishAttempt(id, { status: 'ok', cost_usd: money(), list_usd: next() < 0.5 ? money() : undefined, duration_ms: 5, now_ms: now });
+      if (outcome < 0.5) ledger.finishAttempt(id, { status: 'ok', cost_usd: money(), list_usd: next() < 0.5 ? money() : undefined, credits: next() < 0.5 ? Math.round(next() * 40) / 4 : undefined, duration_ms: 5, now_ms: now });
       else if (outcome < 0.7) ledger.finishAttempt(id, { status: 'error', error_kind: 'network', cost_usd: undefined, duration_ms: 5, now_ms: now });
       else if (outcome < 0.85) ledger.finishAttempt(id, { status: 'error', error_kind: 'rate_limited', http_status: 429, cost_usd: 0, duration_ms: 5, now_ms: now });
       else ledger.finishAttempt(id, { status: 'error', error_kind: 'network', cost_usd: 0, released: true, duration_ms: 5, now_ms: now });
@@ -138,7 +142,7 @@ describe('usage counters', () => {
     runSequence(7, 120);
     const now = Date.parse('2026-11-27T00:10:00Z');
     const before = ledger.usage(providers, now);
-    ledger.db.sqlite.exec("DROP TABLE usage_counters; DELETE FROM migrations WHERE name = '011_usage_counters'");
+    ledger.db.sqlite.exec("DROP TABLE usage_counters; DELETE FROM migrations WHERE name = '013_usage_counters'");
     ledger.close();
     ledger = openLedger(dir);
     expect(ledger.usage(providers, now)).toEqual(before);

@@ -26,7 +26,7 @@ export function formatSyncReports(reports: SyncReport[]): string {
 
 export function formatModelList(rows: ModelListRow[]): string {
   if (rows.length === 0) return 'no stored catalog: run `portai models sync` first\n';
-  const header = ['provider', 'model', 'in $/M', 'out $/M', 'context', 'expires', 'trains'];
+  const header = ['provider', 'model', 'in $/M', 'out $/M', 'context', 'expires', 'trains', 'evals'];
   const table = rows.map((row) => [
     row.provider,
     row.id,
@@ -35,6 +35,8 @@ export function formatModelList(rows: ModelListRow[]): string {
     row.context === null ? '?' : String(row.context),
     row.expires ?? '',
     row.trains_on_data === null ? '?' : row.trains_on_data ? 'yes' : 'no',
+    // passed of the skills tested on it; '-' when no skill has fresh evidence on it
+    row.evals ? `${row.evals.passed}/${row.evals.tested} skills` : '-',
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...table.map((cells) => cells[column].length)));
   const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd();

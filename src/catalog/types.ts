@@ -66,4 +66,6 @@ export interface ModelListRow {
   configured: boolean;
   /** what the config or the preset says; null = unknown */
   trains_on_data: boolean | null;
+  /** of the skills with fresh eval evidence on this model, how many it passed; absent when none has any */
+  evals?: { passed: number; tested: number };
 }

@@ -62,7 +62,12 @@ function build(): Command {
   providers.command('list').option('--json').description('billing class, limits, what is left today, blocks').action(run(() => import('./commands/providers-list.js')));
   providers.command('unblock <name>').description('clear a cost alarm or other block on a provider').action(run(() => import('./commands/providers-unblock.js')));
 
-  program.command('usage').option('--json').description('requests and spend per provider per window').action(run(() => import('./commands/usage.js')));
+  program
+    .command('usage')
+    .option('--json')
+    .option('--reconcile', "read each provider's own counters and raise portai's where the provider counts more (never lower)")
+    .description('requests and spend per provider per window')
+    .action(run(() => import('./commands/usage.js')));
   const queue = program.command('queue').description('deferred runs');
   queue.command('list [id]').option('--json').option('--all', 'include finished jobs').description('jobs with their state, wait time and reason').action(run(() => import('./commands/queue-list.js')));
   queue.command('cancel <id>').description('cancel a queued or waiting job (by its run id or job id)').action(run(() => import('./commands/queue-cancel.js')));
@@ -76,6 +81,7 @@ function build(): Command {
     .option('--json', 'print the report as JSON')
     .option('--junit <file>', 'also write a JUnit XML report here (for CI)')
     .option('--dry-run', 'print the requests per provider and what the limits leave; send nothing')
+    .option('--defer', 'queue the eval for `portai worker`: it runs after ordinary runs and leaves the reserve of each window (defaults.evals.reserve, 20%) to them')
     .action(run(() => import('./commands/eval.js')));
 
   const models = program.command('models').description('model catalogs: sync and list');

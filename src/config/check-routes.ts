@@ -3,6 +3,8 @@
 import { BadInputError } from '../errors.js';
 import type { ResolvedProvider, RouteRule } from '../types.js';
 import type { PlaceOf } from './raw-config.js';
+import { matchesGlob } from '../router/glob.js';
+import { isModelPattern } from '../router/expand-refs.js';
 
 export function checkRoutes(routes: RouteRule[], providers: Record<string, ResolvedProvider>, file: string | null, placeOf: PlaceOf): void {
   routes.forEach((route, ruleIndex) => {
@@ -21,7 +23,7 @@ export function checkRoutes(routes: RouteRule[], providers: Record<string, Resol
 function problemWith(ref: string, providers: Record<string, ResolvedProvider>): { message: string; hint: string } | null {
   const slash = ref.indexOf('/');
   if (slash <= 0 || slash === ref.length - 1) {
-    return { message: `'${ref}' is not a route reference`, hint: 'write <provider>/<model id> or <provider>/*' };
+    return { message: `'${ref}' is not a route reference`, hint: 'write <provider>/<model id>, <provider>/* or a pattern such as <provider>/*:free' };
   }
   // the model id may itself contain slashes (openrouter/nvidia/…): split at the first one only
   const providerName = ref.slice(0, slash);
@@ -37,6 +39,11 @@ function problemWith(ref: string, providers: Record<string, ResolvedProvider>): 
   if (model === '*') {
     if (provider.wildcard.length > 0) return null;
     return { message: `'${ref}' matches no model: provider '${providerName}' lists none`, hint: `list its models under providers.${providerName}.models` };
+  }
+  if (isModelPattern(model)) {
+    // a pattern also admits the free models a catalog sync finds, so it may match nothing yet
+    if (provider.catalog || provider.models.some((known) => matchesGlob(known.id, model))) return null;
+    return { message: `'${ref}' matches no model: provider '${providerName}' lists none that match and has no catalog to sync`, hint: `list its models under providers.${providerName}.models, or name one` };
   }
   if (provider.models.some((known) => known.id === model)) return null;
   return {

@@ -1,5 +1,5 @@
 // The config file as written, after schema validation and before merging with presets.
-import type { Billing, CalendarTarget, Limits, ModelFacts, Privacy, RouteRule, ServeAlias, ServeFeature, WireProtocol, QualityRule } from '../types.js';
+import type { Billing, CalendarTarget, Limits, ModelFacts, Privacy, RouteRule, ServeAlias, ServeFeature, WireProtocol, QualityRule, EvalDefaults } from '../types.js';
 
 export interface RawProvider {
   preset: string;
@@ -7,6 +7,8 @@ export interface RawProvider {
   base_urls?: Partial<Record<WireProtocol, string>>;
   api_key_env?: string;
   billing?: Billing;
+  /** the plan tier bought (lite, pro, max): picks the preset's plans.<tier> limits */
+  plan?: string;
   limits?: Limits;
   models?: ModelFacts[];
   headers?: Record<string, string>;
@@ -15,7 +17,7 @@ export interface RawProvider {
 export interface RawConfig {
   skills?: string | string[];
   timezone?: string;
-  defaults?: { privacy?: Privacy; quality?: QualityRule };
+  defaults?: { privacy?: Privacy; quality?: QualityRule; evals?: EvalDefaults };
   budget?: { usd_per_day?: number };
   providers?: Record<string, RawProvider>;
   routes?: RouteRule[];

@@ -37,7 +37,10 @@ export function resolveConfig(raw: RawConfig, presets: PresetSource, source: Res
     if (!preset) {
       fail(`unknown preset '${entry.preset}'`, ['providers', name, 'preset'], `providers.${name}.preset`, `available presets: ${[...presets.keys()].sort().join(', ')}`);
     }
+    checkPlan(name, entry.plan, preset as Preset, fail);
     const provider = resolveProvider(name, entry, preset as Preset);
+    checkTimeZones(name, provider, fail);
+    checkCappedModels(name, provider, fail);
     const missingWire = [provider.wire, ...provider.models.map((model) => model.wire)].find((wire) => !provider.base_urls[wire]);
     if (missingWire) {
       const key = missingWire === provider.wire ? 'base_url' : `base_urls.${missingWire}`;
@@ -51,7 +54,7 @@ export function resolveConfig(raw: RawConfig, presets: PresetSource, source: Res
     file: source.file,
     skills_dirs: skillsDirs(raw.skills, source),
     timezone: raw.timezone,
-    defaults: { privacy: raw.defaults?.privacy ?? 'private', ...(raw.defaults?.quality ? { quality: raw.defaults.quality } : {}) },
+    defaults: { privacy: raw.defaults?.privacy ?? 'private', ...(raw.defaults?.quality ? { quality: raw.defaults.quality } : {}), ...(raw.defaults?.evals ? { evals: raw.defaults.evals } : {}) },
     budget: { usd_per_day: raw.budget?.usd_per_day ?? 0 },
     providers,
     routes,
@@ -63,6 +66,38 @@ export function resolveConfig(raw: RawConfig, presets: PresetSource, source: Res
       ...(raw.serve?.allow?.length ? { allow: raw.serve.allow } : {}),
     },
   };
+}
+
+type Fail = (message: string, fieldPath: Array<string | number>, field: string, hint: string) => never;
+
+function checkPlan(name: string, plan: string | undefined, preset: Preset, fail: Fail): void {
+  if (plan === undefined) return;
+  const tiers = Object.keys(preset.plans ?? {});
+  if (tiers.length === 0) fail(`preset ${preset.name} has no plan tiers`, ['providers', name, 'plan'], `providers.${name}.plan`, `remove plan, or state the plan's numbers under providers.${name}.limits`);
+  if (!tiers.includes(plan)) fail(`unknown plan '${plan}' for preset ${preset.name}`, ['providers', name, 'plan'], `providers.${name}.plan`, `use one of: ${tiers.join(', ')}`);
+}
+
+/** Calendar windows and peak hours name a time zone; a typo would silently count in the wrong day. */
+function checkTimeZones(name: string, provider: ResolvedProvider, fail: Fail): void {
+  const zones: Array<{ zone: string; field: string; path: Array<string | number> }> = [];
+  (provider.limits.windows ?? []).forEach((window, index) => {
+    if (window.timezone !== undefined) zones.push({ zone: window.timezone, field: `limits.windows.${index}.timezone`, path: ['providers', name, 'limits', 'windows', index, 'timezone'] });
+  });
+  if (provider.limits.peak_hours) zones.push({ zone: provider.limits.peak_hours.timezone, field: 'limits.peak_hours.timezone', path: ['providers', name, 'limits', 'peak_hours', 'timezone'] });
+  for (const { zone, field, path: fieldPath } of zones) {
+    if (!isTimeZone(zone)) fail(`unknown time zone '${zone}' in provider '${name}' (preset ${provider.preset})`, fieldPath, `providers.${name}.${field}`, 'use an IANA name such as Asia/Shanghai (UTC+8) or UTC');
+  }
+}
+
+/** A per-model cap naming a model the provider does not know would never hold anything back. */
+function checkCappedModels(name: string, provider: ResolvedProvider, fail: Fail): void {
+  const known = new Set(provider.models.map((model) => model.id));
+  (provider.limits.windows ?? []).forEach((window, index) => {
+    const unknown = (window.models ?? []).find((id) => !known.has(id));
+    if (unknown !== undefined) {
+      fail(`the per-model cap names '${unknown}', which provider '${name}' does not list`, ['providers', name, 'limits', 'windows', index, 'models'], `providers.${name}.limits.windows.${index}.models`, `list the model under providers.${name}.models, or use one of: ${[...known].join(', ')}`);
+    }
+  });
 }
 
 function lookupTable<T>(): Record<string, T> {

@@ -12,9 +12,12 @@ export interface EvalDryRun {
   providers: Array<{ provider: string; requests: number; limits: LimitLine[] }>;
   judge_requests: number;
   render_cases: number;
+  /** the share of each window a deferred eval (--defer) leaves to ordinary runs */
+  reserve: number;
 }
 
 export function evalDryRun(options: Omit<EvalOptions, 'progress' | 'sleep'>): EvalDryRun {
+  const reserve = options.config.defaults.evals?.reserve ?? 0.2;
   const { config, ledger, skill, tests } = options;
   const now = (options.clock ?? Date.now)();
   const { candidates, rejected } = chooseCandidates(options);
@@ -33,6 +36,7 @@ export function evalDryRun(options: Omit<EvalOptions, 'progress' | 'sleep'>): Ev
     providers: [...counts].map(([provider, requests]) => ({ provider, requests, limits: report.find((item) => item.provider === provider)?.limits ?? [] })),
     judge_requests: judges * candidates.length,
     render_cases: tests.render.length,
+    reserve,
   };
 }
 
@@ -41,7 +45,12 @@ export function formatDryRun(dry: EvalDryRun): string[] {
   for (const rejection of dry.rejected) lines.push(`  not a candidate: ${rejection.ref} — ${rejection.guard}: ${rejection.reason}`);
   for (const item of dry.providers) {
     lines.push(`${item.provider}: ${item.requests} request${item.requests === 1 ? '' : 's'} (at least; a repair or retry adds one)`);
-    for (const limit of item.limits) lines.push(`  ${limit.window}: ${limit.remaining} ${limit.unit === 'usd' ? 'USD' : 'requests'} left of ${limit.limit}`);
+    for (const limit of item.limits) {
+      // what --defer may use of it: the window less the reserve ordinary runs keep
+      const deferred = Math.max(0, Math.floor(limit.limit * (1 - dry.reserve) * 1e6) / 1e6 - limit.used);
+      const amount = (value: number) => (limit.unit === 'usd' ? value.toFixed(2) : String(Math.floor(value)));
+      lines.push(`  ${limit.window}: ${limit.remaining} ${limit.unit === 'usd' ? 'USD' : limit.unit} left of ${limit.limit} (${amount(deferred)} for --defer, which leaves ${Math.round(dry.reserve * 100)}% to ordinary runs)`);
+    }
     if (item.limits.length === 0) lines.push('  no request limits configured');
   }
   if (dry.judge_requests > 0) lines.push(`judge: ${dry.judge_requests} grading request${dry.judge_requests === 1 ? '' : 's'} on a free candidate`);

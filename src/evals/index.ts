@@ -8,3 +8,4 @@ export { evalDryRun, formatDryRun, type EvalDryRun } from './dry-run.js';
 export { skillEvidence, skillContentHash, STALE_AFTER_MS, type SkillEvidence } from './evidence.js';
 export { wilsonLowerBound, median } from './stats.js';
 export type * from './types.js';
+export { skillsWithTests, modelEvalCounts, type ModelEvalCount } from './skills-with-tests.js';

@@ -21,6 +21,8 @@ export interface CaseRunInput {
   progress: Progress;
   clock: () => number;
   sleep: (ms: number) => Promise<void>;
+  /** a deferred eval: this fraction of each window stays for ordinary runs (see quota-guard) */
+  reserve?: number;
 }
 
 export async function runCase(input: CaseRunInput): Promise<CaseRun> {
@@ -30,12 +32,19 @@ export async function runCase(input: CaseRunInput): Promise<CaseRun> {
   // attempts of an eval are recorded under an id of their own: they count in usage and budgets like any request
   const runId = `eval-${newId(input.clock())}`;
   const base = { case_id: testCase.id, candidate, served_model: null, checks: [] as CheckResult[], cost_usd: 0, latency_ms: 0 };
+  const traits = { ...traitsOf(skill, step, privacy, messages), ...(input.reserve ? { reserve: input.reserve } : {}) };
   const outcome = await runLlmStep({
-    config, ledger, skill, step, messages, traits: traitsOf(skill, step, privacy, messages), runId, env: input.env, use: candidate,
+    config, ledger, skill, step, messages, traits, runId, env: input.env, use: candidate,
     progress: input.progress, clock: input.clock, sleep: input.sleep,
   });
   const measured = { ...base, served_model: outcome.report.served_model ?? null, cost_usd: outcome.report.cost_usd, latency_ms: outcome.report.duration_ms };
-  if (outcome.kind === 'blocked') return { ...measured, status: 'not_run', problem: outcome.rejections.map((rejection) => `${rejection.guard}: ${rejection.reason}`).join('; ') };
+  if (outcome.kind === 'blocked') {
+    const problem = outcome.rejections.map((rejection) => `${rejection.guard}: ${rejection.reason}`).join('; ');
+    const times = outcome.rejections.map((rejection) => rejection.until_ms);
+    // the candidate runs again once every block on it has lifted; one that no time lifts stays blocked
+    const until_ms = times.length === 0 || times.some((time) => time === null || time === undefined) ? null : Math.max(...(times as number[]));
+    return { ...measured, status: 'not_run', problem, until_ms };
+  }
   if (outcome.kind === 'failed') {
     // a model that answered, but never validly, failed; one that never answered (429, outage) was not tested
     const answered = ledger.attemptsOf(runId).some((attempt) => attempt.status === 'ok');
@@ -76,7 +85,7 @@ async function judge(input: CaseRunInput, step: LlmStep, assertion: Assertion, o
     { role: 'system' as const, content: 'You grade the answer of an AI model against a rubric. Be strict: pass only when the rubric holds.' },
     { role: 'user' as const, content: `Rubric: ${assertion.rubric}\n\nThe answer:\n${typeof output === 'string' ? output : JSON.stringify(output, null, 2)}\n\nReply with only JSON: {"pass": true|false, "reason": "<one sentence>"}` },
   ];
-  const traits = { ...traitsOf(skill, grader, skill.privacy ?? config.defaults.privacy, messages), tags: [...skill.tags, 'judge'] };
+  const traits = { ...traitsOf(skill, grader, skill.privacy ?? config.defaults.privacy, messages), tags: [...skill.tags, 'judge'], ...(input.reserve ? { reserve: input.reserve } : {}) };
   let use = assertion.model;
   if (!use) {
     const plan = planFor({ config, ledger, traits, runId, env: input.env, clock: input.clock });

@@ -27,6 +27,12 @@ export interface EvalOptions {
   progress: Progress;
   clock?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** a deferred eval: the fraction of each window left for ordinary runs */
+  reserve?: number;
+  /** rounds of a case on a candidate already done (a deferred eval resumed after a wait): they are not run again */
+  done?: (caseId: string, candidate: string) => number;
+  /** asked between case runs: true stops the eval there (a deferred eval gives way to an ordinary run) */
+  giveWay?: () => boolean;
 }
 
 export interface CandidateSummary {
@@ -51,6 +57,8 @@ export interface EvalReport {
   runs: CaseRun[];
   render: RenderResult[];
   summary: CandidateSummary[];
+  /** stopped early by giveWay: the case runs not reached are neither in runs nor in the ledger */
+  gave_way?: boolean;
 }
 
 export function chooseCandidates(options: Pick<EvalOptions, 'config' | 'ledger' | 'skill' | 'tests' | 'models' | 'env' | 'clock'>): { candidates: string[]; rejected: Rejection[] } {
@@ -82,11 +90,16 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
   const render = runRenderCases(skill, tests.render, config, options.env);
   const { candidates, rejected } = chooseCandidates(options);
   const runs: CaseRun[] = [];
-  for (const testCase of tests.cases) {
+  let gave_way = false;
+  matrix: for (const testCase of tests.cases) {
     for (const candidate of candidates) {
-      for (let round = 0; round < repeatOf(testCase, options.repeat); round++) {
+      for (let round = options.done?.(testCase.id, candidate) ?? 0; round < repeatOf(testCase, options.repeat); round++) {
+        if (options.giveWay?.()) {
+          gave_way = true;
+          break matrix;
+        }
         options.progress.info(`${testCase.id} on ${candidate}${round > 0 ? ` (repeat ${round + 1})` : ''}`);
-        const run = await runCase({ config, ledger, skill, testCase, candidate, env: options.env, progress: options.progress, clock, sleep });
+        const run = await runCase({ config, ledger, skill, testCase, candidate, env: options.env, progress: options.progress, clock, sleep, reserve: options.reserve });
         saveCaseRun(ledger, skill, run, clock());
         runs.push(run);
       }
@@ -102,6 +115,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     runs,
     render,
     summary: candidates.map((candidate) => summarise(candidate, runs.filter((run) => run.candidate === candidate))),
+    ...(gave_way ? { gave_way } : {}),
   };
 }
 

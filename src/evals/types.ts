@@ -67,6 +67,11 @@ export interface CaseRun {
   checks: CheckResult[];
   /** why it failed or did not run */
   problem?: string;
+  /**
+   * not run: when it may run (a quota reset, the eval reserve's window end); null when no time lifts the block
+   * (privacy, key, budget); absent when unknown (a 429 or an outage after sending: try again later)
+   */
+  until_ms?: number | null;
   cost_usd: number;
   latency_ms: number;
 }

@@ -4,14 +4,25 @@
 import { newId as ulid } from './ids.js';
 import type { Billing, ErrorKind, ProviderUsage, UsageSnapshot } from '../types.js';
 import { type Db, iso } from './db.js';
-import { addHold, heldByProvider, takeHold } from './holds.js';
+import { addHold, heldByProvider, takeHold, type Held } from './holds.js';
 import { BUCKET_SIZES, COUNTED_COLUMNS, countChange, oldestSince, usageSince, type CountedAttempt } from './usage-counters.js';
+
+/**
+ * One window as the ledger counts it: attempts started at or after `since_ms`, of every model or only `models`.
+ * What the window is (rolling hours, a calendar week in a time zone) is the caller's business (router/window-span.ts).
+ */
+export interface LedgerWindow {
+  since_ms: number;
+  models?: string[];
+  /** a rolling window's length, echoed back in the usage */
+  hours?: number;
+}
 
 export interface ProviderWindows {
   name: string;
-  /** rolling window lengths in hours, in the order of the provider's limits.windows */
-  windows: number[];
-  /** rolling windows (the minute and each of windows) count this much longer; default 0 */
+  /** in the order of the provider's limits.windows: a rolling length in hours, or a span to count */
+  windows: Array<number | LedgerWindow>;
+  /** rolling windows (the minute and each rolling-hours window) count this much longer; default 0 */
   margin_ms?: number;
 }
 
@@ -27,6 +38,8 @@ export interface ReserveInput {
   reserved_usd: number;
   /** worst-case cost at list price, USD: counts against USD windows until the real figure is known */
   list_usd_reserved?: number;
+  /** worst-case credits (Z.AI credit plans): count against credit windows until the real figure is known */
+  credits_reserved?: number;
   client?: string | null;
   now_ms: number;
 }
@@ -40,6 +53,8 @@ export interface AttemptResult {
   output_tokens?: number;
   cost_usd?: number;
   list_usd?: number;
+  /** credits drawn, from the reported tokens; absent keeps the reserved worst case */
+  credits?: number;
   /** the request never left this machine: it stops counting (weight and list price 0), the row stays as history */
   released?: boolean;
   duration_ms: number;
@@ -82,17 +97,26 @@ export function usage(db: Db, providers: ProviderWindows[], now: number, exceptR
   const dayStart = startOfUtcDay(now);
   const snapshot: UsageSnapshot = { now_ms: now, providers: {}, metered_usd_today: 0 };
   const held = heldByProvider(db, now, exceptRun);
-  for (const provider of providers) snapshot.providers[provider.name] = withHolds(providerUsage(db, provider, now, dayStart), held.get(provider.name) ?? 0);
+  for (const provider of providers) snapshot.providers[provider.name] = withHolds(providerUsage(db, provider, now, dayStart), held.get(provider.name));
   // every reported cost is real money, a "free" one too (that raises the cost alarm); a request still in flight
   // counts at its reserved worst case (0 for free and subscription requests, unless a paid feature was reserved)
   snapshot.metered_usd_today = usageSince(db, { since_ms: dayStart }).spend_usd;
   return snapshot;
 }
 
-/** Requests held for other runs' later steps count as used in the day and the rolling windows (not the minute). */
-function withHolds(usage: ProviderUsage, held: number): ProviderUsage {
-  if (held === 0) return usage;
-  return { ...usage, day: usage.day + held, windows: usage.windows.map((window) => ({ ...window, requests: window.requests + held })) };
+/** Requests (and credits) held for other runs' later steps count as used in the day and the windows (not the minute). */
+function withHolds(usage: ProviderUsage, held: Held | undefined): ProviderUsage {
+  if (!held || (held.weight === 0 && held.credits === 0)) return usage;
+  return {
+    ...usage,
+    day: usage.day + held.weight,
+    windows: usage.windows.map((window) => ({ ...window, requests: window.requests + held.weight, credits: (window.credits ?? 0) + held.credits })),
+  };
+}
+
+/** A bare number is a rolling window of that many hours, as before calendar and per-model windows existed. */
+function asLedgerWindow(window: number | LedgerWindow, now: number, margin: number): LedgerWindow {
+  return typeof window === 'number' ? { since_ms: now - window * 3_600_000 - margin + 1, hours: window } : window;
 }
 
 /** Read from the running counters (usage-counters.ts): the same few rows whether the day holds 10 attempts or 100,000. */
@@ -108,10 +132,20 @@ function providerUsage(db: Db, provider: ProviderWindows, now: number, dayStart:
     minute: minute.requests,
     minute_oldest_ms: minute.requests > 0 ? oldestSince(db, { provider: name, after_ms: minuteEdge }) : undefined,
     day: day.requests,
-    windows: provider.windows.map((hours) => {
-      const after_ms = now - hours * 3_600_000 - margin;
-      const window = usageSince(db, { provider: name, after_ms });
-      return { hours, requests: window.requests, usd: window.list_usd, oldest_ms: window.requests > 0 ? oldestSince(db, { provider: name, after_ms }) : undefined };
+    windows: provider.windows.map((entry) => {
+      const window = asLedgerWindow(entry, now, margin);
+      // a per-model cap sums only its models' attempts
+      const query = { provider: name, since_ms: window.since_ms, models: window.models };
+      const sums = usageSince(db, query);
+      const counted = sums.requests > 0 || sums.list_usd > 0 || sums.credits > 0;
+      return {
+        ...(window.hours !== undefined ? { hours: window.hours } : {}),
+        requests: sums.requests,
+        usd: sums.list_usd,
+        credits: sums.credits,
+        // the oldest attempt that counts in any of the window's units
+        oldest_ms: counted ? oldestSince(db, { ...query, any_unit: true }) : undefined,
+      };
     }),
     usd_today: day.spend_usd,
     in_flight: flight.in_flight,
@@ -121,7 +155,7 @@ function providerUsage(db: Db, provider: ProviderWindows, now: number, dayStart:
 /** A later step of the run, and the providers that could serve it, in the plan's order. */
 export interface HoldRequest<T> {
   step_id: string;
-  options: Array<{ provider: string; weight: number; admit: (snapshot: UsageSnapshot) => T | null }>;
+  options: Array<{ provider: string; weight: number; credits?: number; admit: (snapshot: UsageSnapshot) => T | null }>;
 }
 
 class HoldRefused<T> extends Error {
@@ -155,10 +189,10 @@ export function reserve<T>(
       if (rejected !== null && rejected !== undefined) throw new HoldRefused(rejected);
       const id = ulid(input.now_ms);
       db.statement(
-        `INSERT INTO attempts (id, run_id, step_id, provider, model, billing, client, status, weight, reserved_usd, list_usd_reserved, started_utc, started_ms, pid)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?, ?, ?)`,
-      ).run(id, input.run_id, input.step_id, input.provider, input.model, input.billing, input.client ?? null, input.weight, input.reserved_usd, input.list_usd_reserved ?? 0, iso(input.now_ms), input.now_ms, process.pid);
-      countChange(db, null, { provider: input.provider, model: input.model, started_ms: input.now_ms, status: 'reserved', weight: input.weight, list_usd: null, list_usd_reserved: input.list_usd_reserved ?? 0, cost_usd: null, reserved_usd: input.reserved_usd });
+        `INSERT INTO attempts (id, run_id, step_id, provider, model, billing, client, status, weight, reserved_usd, list_usd_reserved, credits_reserved, started_utc, started_ms, pid)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(id, input.run_id, input.step_id, input.provider, input.model, input.billing, input.client ?? null, input.weight, input.reserved_usd, input.list_usd_reserved ?? 0, input.credits_reserved ?? 0, iso(input.now_ms), input.now_ms, process.pid);
+      countChange(db, null, { provider: input.provider, model: input.model, started_ms: input.now_ms, status: 'reserved', weight: input.weight, list_usd: null, list_usd_reserved: input.list_usd_reserved ?? 0, cost_usd: null, reserved_usd: input.reserved_usd, credits: null, credits_reserved: input.credits_reserved ?? 0 });
       for (const hold of holds) placeHold(db, input, judged, hold);
       return { attempt_id: id };
     });
@@ -174,7 +208,7 @@ function placeHold<T>(db: Db, input: ReserveInput, providers: ProviderWindows[],
   for (const option of hold.options) {
     const rejected = option.admit(usage(db, providers, input.now_ms));
     if (rejected === null || rejected === undefined) {
-      addHold(db, { run_id: input.run_id ?? '', step_id: hold.step_id, provider: option.provider, weight: option.weight }, input.now_ms);
+      addHold(db, { run_id: input.run_id ?? '', step_id: hold.step_id, provider: option.provider, weight: option.weight, credits: option.credits ?? 0 }, input.now_ms);
       return;
     }
     first ??= rejected;
@@ -210,9 +244,10 @@ export function finishAttempt(db: Db, id: string, result: AttemptResult): void {
   db.immediate(() => {
     const before = countedAttempt(db, id);
     const listUsd = result.released ? 0 : (result.list_usd ?? null);
+    const credits = result.released ? 0 : (result.credits ?? null);
     db.statement(
       `UPDATE attempts SET status = ?, error_kind = ?, error_message = ?, http_status = ?, input_tokens = ?, output_tokens = ?,
-         cost_usd = ?, list_usd = ?, duration_ms = ?, finished_utc = ?, weight = CASE WHEN ? = 1 THEN 0 ELSE weight END WHERE id = ?`,
+         cost_usd = ?, list_usd = ?, credits = ?, duration_ms = ?, finished_utc = ?, weight = CASE WHEN ? = 1 THEN 0 ELSE weight END WHERE id = ?`,
     ).run(
       result.status,
       result.error_kind ?? null,
@@ -222,12 +257,13 @@ export function finishAttempt(db: Db, id: string, result: AttemptResult): void {
       result.output_tokens ?? null,
       result.cost_usd ?? null,
       listUsd,
+      credits,
       result.duration_ms,
       iso(result.now_ms),
       result.released ? 1 : 0,
       id,
     );
-    if (before) countChange(db, before, { ...before, status: result.status, cost_usd: result.cost_usd ?? null, list_usd: listUsd, weight: result.released ? 0 : before.weight });
+    if (before) countChange(db, before, { ...before, status: result.status, cost_usd: result.cost_usd ?? null, list_usd: listUsd, credits, weight: result.released ? 0 : before.weight });
   });
 }
 

@@ -1,4 +1,5 @@
-// Eval results: one row per case run, attributed to the model that served it.
+// Eval results: one row per case run, attributed to the model that served it (and a real run's step whose output
+// never met its schema: case id `run:<step>`, a failure).
 import { type Db, iso } from './db.js';
 import { newId } from './ids.js';
 
@@ -12,12 +13,15 @@ export interface EvalResultInit {
   problem?: string | null;
   cost_usd: number;
   latency_ms: number;
+  /** the candidate's catalog entry when it ran (price and context), null when its provider was never synced */
+  catalog_entry?: string | null;
   now_ms: number;
 }
 
-export interface EvalResultRow extends Omit<EvalResultInit, 'now_ms' | 'problem'> {
+export interface EvalResultRow extends Omit<EvalResultInit, 'now_ms' | 'problem' | 'catalog_entry'> {
   id: string;
   problem: string | null;
+  catalog_entry: string | null;
   created_utc: string;
   created_ms: number;
 }
@@ -25,9 +29,9 @@ export interface EvalResultRow extends Omit<EvalResultInit, 'now_ms' | 'problem'
 export function saveEvalResult(db: Db, init: EvalResultInit): string {
   const id = newId(init.now_ms);
   db.statement(
-    `INSERT INTO eval_results (id, skill, skill_hash, case_id, candidate, served_model, status, problem, cost_usd, latency_ms, created_utc, created_ms)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(id, init.skill, init.skill_hash, init.case_id, init.candidate, init.served_model, init.status, init.problem ?? null, init.cost_usd, Math.round(init.latency_ms), iso(init.now_ms), init.now_ms);
+    `INSERT INTO eval_results (id, skill, skill_hash, case_id, candidate, served_model, status, problem, cost_usd, latency_ms, catalog_entry, created_utc, created_ms)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(id, init.skill, init.skill_hash, init.case_id, init.candidate, init.served_model, init.status, init.problem ?? null, init.cost_usd, Math.round(init.latency_ms), init.catalog_entry ?? null, iso(init.now_ms), init.now_ms);
   return id;
 }
 

@@ -5,6 +5,8 @@ import { type Db, iso } from './db.js';
 import { processAlive } from './owner.js';
 
 export type JobState = 'queued' | 'running' | 'waiting' | 'done' | 'failed' | 'cancelled';
+/** run: a deferred `run skill`; eval: a deferred `portai eval` (or a new model's trial), worked after every runnable run */
+export type JobKind = 'run' | 'eval';
 
 export interface JobRow {
   id: string;
@@ -21,6 +23,9 @@ export interface JobRow {
   deadline_notified: number;
   /** 1 while the job waits for the user's decision (`runs resume --resend | --skip-step`): no worker takes it */
   awaiting_user: number;
+  kind: JobKind;
+  /** what an eval job runs (models, repeat, why it was queued), as JSON; null for a run */
+  spec_json: string | null;
   created_utc: string;
   updated_utc: string;
 }
@@ -31,14 +36,25 @@ export interface JobOwner {
   host: string;
 }
 
-export function enqueue(db: Db, job: { run_id: string; skill: string; not_before_ms?: number | null }, now = Date.now()): string {
+export interface JobInit {
+  run_id: string;
+  skill: string;
+  not_before_ms?: number | null;
+  kind?: JobKind;
+  spec?: unknown;
+}
+
+export function enqueue(db: Db, job: JobInit, now = Date.now()): string {
   const id = ulid(now);
-  db.statement(`INSERT INTO jobs (id, run_id, skill, state, not_before_ms, created_utc, updated_utc) VALUES (?, ?, ?, 'queued', ?, ?, ?)`).run(id, job.run_id, job.skill, job.not_before_ms ?? null, iso(now), iso(now));
+  db.statement(`INSERT INTO jobs (id, run_id, skill, state, not_before_ms, kind, spec_json, created_utc, updated_utc) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?)`).run(
+    id, job.run_id, job.skill, job.not_before_ms ?? null, job.kind ?? 'run', job.spec === undefined ? null : JSON.stringify(job.spec), iso(now), iso(now),
+  );
   return id;
 }
 
 /**
  * Take the next runnable job, atomically. Runnable: queued or waiting and due, or running under a dead lease.
+ * Ordinary runs first: an eval is worked only when no run is runnable (it also stops at its reserve, see quota-guard).
  * Claiming is not an attempt: a job found blocked goes back to waiting; only a run that sent and failed counts —
  * and a take-over, since a job whose worker died mid-run may have sent (and a job that kills its worker must end).
  */
@@ -47,7 +63,7 @@ export function claimJob(db: Db, owner: JobOwner, now: number, leaseMs: number):
     const candidates = db
       .statement(
         `SELECT * FROM jobs WHERE (state IN ('queued', 'waiting') AND awaiting_user = 0 AND (not_before_ms IS NULL OR not_before_ms <= ?)) OR state = 'running'
-         ORDER BY COALESCE(not_before_ms, 0), id`,
+         ORDER BY CASE WHEN kind = 'eval' THEN 1 ELSE 0 END, COALESCE(not_before_ms, 0), id`,
       )
       .all(now) as JobRow[];
     const job = candidates.find((row) => row.state !== 'running' || leaseLost(row, owner, now));
@@ -66,6 +82,11 @@ export function claimJob(db: Db, owner: JobOwner, now: number, leaseMs: number):
 function leaseLost(job: JobRow, owner: JobOwner, now: number): boolean {
   if (job.lease_host === owner.host && job.lease_pid !== null) return job.lease_pid !== owner.pid && !processAlive(job.lease_pid);
   return job.lease_until_ms === null || job.lease_until_ms <= now;
+}
+
+/** An ordinary deferred run could be claimed now: a running eval gives way to it between case runs. */
+export function runnableRunWaits(db: Db, now: number): boolean {
+  return db.statement(`SELECT 1 FROM jobs WHERE kind = 'run' AND state IN ('queued', 'waiting') AND awaiting_user = 0 AND (not_before_ms IS NULL OR not_before_ms <= ?) LIMIT 1`).get(now) !== undefined;
 }
 
 export function renewLease(db: Db, id: string, owner: JobOwner, until: number): boolean {

@@ -11,6 +11,7 @@ import * as catalog from './catalog.js';
 import * as evals from './evals.js';
 import * as effects from './effects.js';
 import * as holds from './holds.js';
+import { recordAdjustment, type Adjustment } from './adjustments.js';
 import { healthEvidence } from './evidence.js';
 
 export function openLedger(home?: string): Ledger {
@@ -119,6 +120,10 @@ export class Ledger {
   releaseStaleReservations(olderThanMs: number): number {
     return attempts.releaseStaleReservations(this.db, olderThanMs);
   }
+  /** raise a window's count to what the provider counts (never lower it): one adjustment row */
+  recordAdjustment(adjustment: Adjustment): string {
+    return recordAdjustment(this.db, adjustment);
+  }
 
   // health
   addBlock(block: HealthBlock): void {
@@ -135,11 +140,14 @@ export class Ledger {
   }
 
   // queue and schedules
-  enqueue(job: { run_id: string; skill: string; not_before_ms?: number | null }): string {
-    return jobs.enqueue(this.db, job);
+  enqueue(job: jobs.JobInit, now_ms?: number): string {
+    return jobs.enqueue(this.db, job, now_ms);
   }
   claimJob(owner: jobs.JobOwner, now_ms: number, lease_ms: number): jobs.JobRow | undefined {
     return jobs.claimJob(this.db, owner, now_ms, lease_ms);
+  }
+  runnableRunWaits(now_ms: number): boolean {
+    return jobs.runnableRunWaits(this.db, now_ms);
   }
   renewLease(id: string, owner: jobs.JobOwner, until_ms: number): boolean {
     return jobs.renewLease(this.db, id, owner, until_ms);

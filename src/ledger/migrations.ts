@@ -228,10 +228,37 @@ export const MIGRATIONS: Migration[] = [
     },
   },
   {
+    // Deferred evals (portai eval --defer, new-model trials) are jobs of their own kind, worked after ordinary runs;
+    // an eval result remembers the catalog entry it was measured on, so a re-priced or resized model's results go stale.
+    name: '011_eval_jobs_catalog_entry',
+    up(db) {
+      db.exec(`
+        ALTER TABLE jobs ADD COLUMN kind TEXT NOT NULL DEFAULT 'run';
+        ALTER TABLE jobs ADD COLUMN spec_json TEXT;
+        ALTER TABLE eval_results ADD COLUMN catalog_entry TEXT;
+      `);
+    },
+  },
+  {
+    // Credits (Z.AI's credit plans): a reservation holds its worst case until the answer's tokens give the real
+    // figure, as list_usd does for USD windows; a later step's hold keeps its worst-case credits too. The covering
+    // index gains the model (per-model caps) and credits.
+    name: '012_attempt_credits',
+    up(db) {
+      db.exec(`
+        ALTER TABLE attempts ADD COLUMN credits_reserved REAL NOT NULL DEFAULT 0;
+        ALTER TABLE attempts ADD COLUMN credits REAL;
+        ALTER TABLE holds ADD COLUMN credits REAL NOT NULL DEFAULT 0;
+        DROP INDEX attempts_provider_usage;
+        CREATE INDEX attempts_provider_usage ON attempts (provider, started_ms, weight, status, billing, cost_usd, reserved_usd, list_usd, list_usd_reserved, model, credits, credits_reserved);
+      `);
+    },
+  },
+  {
     // Running usage counters (usage-counters.ts): quota and budget checks read a bounded number of bucket rows
     // instead of summing today's attempts. Integer units (millionths of a request, billionths of a dollar), so
-    // adding and removing an attempt's share never drifts. Summed once from the attempts already recorded.
-    name: '011_usage_counters',
+    // adding and removing an attempt's share never drifts. Credits in millionths. Summed once from the attempts already recorded.
+    name: '013_usage_counters',
     up(db) {
       db.exec(`
         CREATE TABLE usage_counters (
@@ -243,6 +270,7 @@ export const MIGRATIONS: Migration[] = [
           list_nano_usd INTEGER NOT NULL DEFAULT 0,
           spend_nano_usd INTEGER NOT NULL DEFAULT 0,
           in_flight INTEGER NOT NULL DEFAULT 0,
+          credits_micro INTEGER NOT NULL DEFAULT 0,
           PRIMARY KEY (provider, size_ms, bucket_ms, model)
         );
         CREATE INDEX usage_counters_time ON usage_counters (size_ms, bucket_ms);

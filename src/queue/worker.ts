@@ -11,6 +11,8 @@ import { enqueueDueSchedules } from './schedules.js';
 import { notify } from './notify.js';
 import { parseDuration } from './duration.js';
 import { LedgerWriteError } from '../ledger/disk-fault.js';
+import { withCatalogModels } from '../catalog/admit.js';
+import { workEvalJob } from './eval-job.js';
 
 export interface WorkerOptions {
   config: Config;
@@ -95,6 +97,9 @@ type Job = NonNullable<ReturnType<Ledger['claimJob']>>;
 
 async function workJob(options: WorkerOptions, job: Job, clock: () => number, sleep: (ms: number) => Promise<void>): Promise<void> {
   const { ledger, progress } = options;
+  if (job.kind === 'eval') return workEvalJob({ config: options.config, ledger, env: options.env, progress, clock, sleep }, job);
+  // route patterns admit the catalog as it is now: a sync since the worker started counts
+  const config = withCatalogModels(options.config, ledger);
   const run = ledger.getRun(job.run_id);
   if (!run) {
     ledger.setJobState(job.id, 'failed', { reason: 'its run is missing from the ledger' });
@@ -110,7 +115,7 @@ async function workJob(options: WorkerOptions, job: Job, clock: () => number, sl
   progress.info(`job ${job.id}: ${skill.name} (run ${run.id}, ${job.attempts} failed attempt${job.attempts === 1 ? '' : 's'} so far)`);
   let result: RunResult;
   try {
-    result = await runSkill({ config: options.config, ledger, skill, given: {}, env: options.env, progress, runId: run.id, clock, sleep });
+    result = await runSkill({ config, ledger, skill, given: {}, env: options.env, progress, runId: run.id, clock, sleep });
   } catch (error) {
     if (error instanceof LedgerWriteError) throw error;
     // bad input found only now (an env var gone, a template broken by an edit): waiting will not help

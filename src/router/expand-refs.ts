@@ -2,6 +2,7 @@
 import type { Config, ResolvedModel, ResolvedProvider } from '../types.js';
 import { BadInputError } from '../errors.js';
 import { configName } from './config-name.js';
+import { matchesGlob } from './glob.js';
 
 export interface ExpandedRef {
   ref: string;
@@ -24,7 +25,8 @@ export function expandRefs(use: string[], config: Config): ExpandedRef[] {
     if (!parts) throw badRef(config, entry, 'is not <provider>/<model> or <provider>/*');
     const provider = config.providers[parts.provider];
     if (!provider) throw badRef(config, entry, `names provider "${parts.provider}", which is not configured`);
-    const models = parts.model === '*' ? provider.wildcard : [parts.model];
+    // a pattern (openrouter/*:free) matches the provider's models by id: listed ones, and catalog ones it admitted
+    const models = parts.model === '*' ? provider.wildcard : isModelPattern(parts.model) ? provider.models.map((model) => model.id).filter((id) => matchesGlob(id, parts.model)) : [parts.model];
     for (const model of models) {
       const ref = `${provider.name}/${model}`;
       if (seen.has(ref)) continue;
@@ -33,6 +35,23 @@ export function expandRefs(use: string[], config: Config): ExpandedRef[] {
     }
   }
   return expanded;
+}
+
+/** `*:free`, `qwen/*`: a glob over model ids; a bare `*` is the provider's listed models, not a pattern. */
+export function isModelPattern(model: string): boolean {
+  return model !== '*' && model.includes('*');
+}
+
+/** The model patterns the routes use for a provider: what a catalog sync's new models are matched against. */
+export function modelPatternsOf(config: Pick<Config, 'routes'>, providerName: string): string[] {
+  const patterns = new Set<string>();
+  for (const rule of config.routes) {
+    for (const entry of rule.use) {
+      const parts = splitRef(entry);
+      if (parts?.provider === providerName && isModelPattern(parts.model)) patterns.add(parts.model);
+    }
+  }
+  return [...patterns];
 }
 
 /** The resolved provider entry and model facts of `provider/model`. */

@@ -1,6 +1,6 @@
 // The router: rules → plan of candidates, guards as pure functions, and retry/fallback decisions.
 export { matchRule, ruleText } from './match-rule.js';
-export { expandRefs, splitRef, candidateFacts } from './expand-refs.js';
+export { expandRefs, splitRef, candidateFacts, isModelPattern, modelPatternsOf } from './expand-refs.js';
 export type { ExpandedRef } from './expand-refs.js';
 export { plan, admit } from './plan.js';
 export { rankCandidates, evidenceLine } from './rank.js';

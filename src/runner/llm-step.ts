@@ -12,7 +12,7 @@ import { endpointFor, providerWindows } from './endpoint.js';
 import { finishAnswered, finishFailed } from './finish-attempt.js';
 import { reserveAttempt, type LaterStep } from './reserve-attempt.js';
 // the router reads eval evidence through this one function, as it reads health blocks
-import { routingEvidence } from '../evals/evidence.js';
+import { routingEvidence, saveRunFailure } from '../evals/evidence.js';
 import type { Progress } from './progress.js';
 import type { StepReport } from './result.js';
 
@@ -33,6 +33,8 @@ export interface LlmStepInput {
   sleep: (ms: number) => Promise<void>;
   /** the run's later LLM steps, held with this step's first reservation (see runSkill's admission) */
   holds?: LaterStep[];
+  /** a real run (not an eval, which records its own verdicts): output that never met the schema is evidence */
+  evidence?: boolean;
 }
 
 export type LlmStepOutcome =
@@ -48,7 +50,7 @@ export function planFor(input: Pick<LlmStepInput, 'config' | 'ledger' | 'traits'
   return planStep({
     config: input.config,
     traits: input.traits,
-    snapshot: input.ledger.usage(providerWindows(input.config), now, input.runId || null),
+    snapshot: input.ledger.usage(providerWindows(input.config, now), now, input.runId || null),
     blocks: input.ledger.activeBlocks(now, input.runId),
     catalog: catalogStatus(input.config, input.ledger, now),
     health: input.ledger.healthEvidence(now),
@@ -86,6 +88,8 @@ export async function runLlmStep(input: LlmStepInput): Promise<LlmStepOutcome> {
     let messages = input.messages;
     let repaired = false;
     let tries = 0;
+    const candidateStarted = input.clock();
+    let candidateCost = 0;
     while (true) {
       tries++;
       const attempt = await attemptOnce(input, candidate, messages, report.attempts + 1, holds);
@@ -120,6 +124,7 @@ export async function runLlmStep(input: LlmStepInput): Promise<LlmStepOutcome> {
       report.input_tokens += response.input_tokens ?? 0;
       report.output_tokens += response.output_tokens ?? 0;
       report.cost_usd += attempt.cost_usd;
+      candidateCost += attempt.cost_usd;
       const alarm = costAlarm(provider, model, response.cost_usd);
       if (alarm) {
         ledger.addBlock(alarm);
@@ -135,7 +140,11 @@ export async function runLlmStep(input: LlmStepInput): Promise<LlmStepOutcome> {
         return { kind: 'ok', output: parsed.value, report, plan, warnings };
       }
       if (repaired) {
-        failures.push(`${candidate.ref}: output still invalid after one repair — ${parsed.errors.slice(0, 2).join('; ')}`);
+        const problem = `output still invalid after one repair — ${parsed.errors.slice(0, 2).join('; ')}`;
+        failures.push(`${candidate.ref}: ${problem}`);
+        if (input.evidence && step.schema) {
+          saveRunFailure(ledger, input.skill, { step: step.id, candidate: candidate.ref, served_model: response.model || model.id, problem, cost_usd: candidateCost, latency_ms: input.clock() - candidateStarted }, input.clock());
+        }
         progress.step(step.id, `✗ ${candidate.ref} invalid output after repair`);
         break;
       }
@@ -207,7 +216,7 @@ async function attemptOnce(input: LlmStepInput, candidate: Candidate, messages: 
     const { adapterFor } = await import('../wire/index.js');
     ledger.markSent(reservation.attempt_id, input.clock(), now);
     const response = await adapterFor(model.wire).send(endpoint, request);
-    const cost = finishAnswered(ledger, reservation.attempt_id, model, response, promptChars / 4, input.clock() - started, input.clock());
+    const cost = finishAnswered(ledger, reservation.attempt_id, model, response, promptChars / 4, input.clock() - started, input.clock(), { limits: provider.limits, at_ms: now });
     return { kind: 'ok', response, cost_usd: cost, sent: true };
   } catch (caught) {
     const error = caught instanceof ProviderError ? caught : new ProviderError({ kind: 'network', message: String((caught as Error)?.message ?? caught), provider: provider.name });

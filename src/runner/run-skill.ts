@@ -191,7 +191,7 @@ async function runSteps(options: RunSkillOptions, opened: (runId: string) => voi
     ledger.savePrompt(runId, step.id, redactEnv(messages, env));
 
     const outcome = await runLlmStep({
-      config, ledger, skill, step, messages, traits, runId, env: options.env, use: options.use, progress, clock, sleep, holds,
+      config, ledger, skill, step, messages, traits, runId, env: options.env, use: options.use, progress, clock, sleep, holds, evidence: true,
       onText: index === lastIndex && !step.schema ? options.onText : undefined,
     });
     result.plans.push(outcome.plan);

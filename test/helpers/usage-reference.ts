@@ -15,7 +15,7 @@ export interface ReferenceUsage {
   day: number;
   usd_today: number;
   in_flight: number;
-  windows: Array<{ hours: number; requests: number; usd: number; oldest_ms: number | undefined }>;
+  windows: Array<{ hours: number; requests: number; usd: number; credits: number; oldest_ms: number | undefined }>;
 }
 
 const IN_FLIGHT_HORIZON_MS = 15 * 60_000;
@@ -38,7 +38,11 @@ export function referenceUsage(sqlite: Database.Database, provider: ReferenceWin
         hours,
         requests: one('SELECT COALESCE(SUM(weight), 0) FROM attempts WHERE provider = ? AND started_ms > ?', start) ?? 0,
         usd: one('SELECT COALESCE(SUM(COALESCE(list_usd, list_usd_reserved)), 0) FROM attempts WHERE provider = ? AND started_ms > ?', start) ?? 0,
-        oldest_ms: one('SELECT MIN(started_ms) FROM attempts WHERE provider = ? AND started_ms > ? AND weight > 0', start) ?? undefined,
+        credits: one('SELECT COALESCE(SUM(COALESCE(credits, credits_reserved)), 0) FROM attempts WHERE provider = ? AND started_ms > ?', start) ?? 0,
+        // a window's oldest counts in any of its units (requests, list USD, credits)
+        oldest_ms:
+          one('SELECT MIN(started_ms) FROM attempts WHERE provider = ? AND started_ms > ? AND (weight > 0 OR COALESCE(list_usd, list_usd_reserved) > 0 OR COALESCE(credits, credits_reserved) > 0)', start) ??
+          undefined,
       };
     }),
   };

@@ -1,4 +1,5 @@
-// portai eval <skill> — exit 0 when every case that ran passed, 1 when one failed, 3 when nothing could run
+// portai eval <skill> — exit 0 when every case that ran passed (or the eval was queued with --defer), 1 when one failed,
+// 3 when nothing could run
 import fs from 'node:fs';
 import path from 'node:path';
 import { BadInputError } from '../../errors.js';
@@ -11,13 +12,14 @@ export interface EvalCommandOptions {
   json?: boolean;
   junit?: string;
   dryRun?: boolean;
+  defer?: boolean;
 }
 
 export default async function evalCommand(globals: GlobalOptions, name: string, options: EvalCommandOptions): Promise<number> {
-  const config = await loadConfigFor(globals);
+  const loaded = await loadConfigFor(globals);
   const { loadSkillRef } = await import('../../skills/index.js');
   const { loadSkillTests, runEval, evalDryRun, formatDryRun, formatMatrix, junitXml } = await import('../../evals/index.js');
-  const skill = loadSkillRef(name, config.skills_dirs);
+  const skill = loadSkillRef(name, loaded.skills_dirs);
   const tests = loadSkillTests(skill);
   if (!tests || (tests.cases.length === 0 && tests.render.length === 0)) {
     throw new BadInputError(`skill ${skill.name} has no tests`, { place: { file: skill.file }, hint: `add a tests: block, or ${path.basename(skill.file).replace(/\.ya?ml$/, '')}.tests.yaml beside it (see README: Skill tests and portai eval)` });
@@ -29,8 +31,23 @@ export default async function evalCommand(globals: GlobalOptions, name: string, 
     throw new BadInputError(`--junit ${options.junit}: the folder ${path.dirname(path.resolve(options.junit))} does not exist`, { hint: 'create it first, or write the report elsewhere' });
   }
   const models = options.models?.split(',').map((ref) => ref.trim()).filter(Boolean);
+  if (options.defer && options.junit) throw new BadInputError('--junit cannot be used with --defer: the eval runs later, in the worker', { hint: 'run it now with --junit, or see the deferred results with portai eval --dry-run and portai models list' });
+  if (options.defer && options.dryRun) throw new BadInputError('give either --defer or --dry-run, not both', { hint: '--dry-run shows what an eval would send; --defer queues it for the worker' });
   const ledger = await openLedgerFor();
   try {
+    const { withCatalogModels } = await import('../../catalog/admit.js');
+    const config = withCatalogModels(loaded, ledger);
+    if (options.defer) {
+      const { deferEval, evalReserve } = await import('../../queue/eval-job.js');
+      const { chooseCandidates } = await import('../../evals/index.js');
+      // checked now, so a bad --models is exit 2 at once rather than a failed job later
+      if (models) chooseCandidates({ config, ledger, skill, tests, models, env: process.env });
+      const queued = deferEval(ledger, skill, { ...(models ? { models } : {}), ...(repeat ? { repeat } : {}), reason: 'portai eval --defer' }, Date.now());
+      if (options.json) printJson({ job_id: queued.job_id, run_id: queued.run_id, skill: skill.name, state: 'queued' });
+      else process.stdout.write(`${queued.job_id}\n`);
+      process.stderr.write(`queued the eval of ${skill.name} as job ${queued.job_id}; \`portai worker\` runs it when no ordinary run waits, and stops while less than ${Math.round(evalReserve(config) * 100)}% of a window is left (see: portai queue list)\n`);
+      return 0;
+    }
     if (options.dryRun) {
       const dry = evalDryRun({ config, ledger, skill, tests, models, repeat, env: process.env });
       if (options.json) printJson(dry);

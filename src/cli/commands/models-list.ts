@@ -10,7 +10,12 @@ export default async function modelsList(globals: GlobalOptions, options: { free
   }
   const ledger = await openLedgerFor();
   try {
-    const rows = listModels(ledger, { config, free: options.free, provider: options.provider });
+    const { modelEvalCounts } = await import('../../evals/index.js');
+    const counts = modelEvalCounts(config, ledger, Date.now());
+    const rows = listModels(ledger, { config, free: options.free, provider: options.provider }).map((row) => {
+      const count = counts.get(`${row.provider}/${row.id}`);
+      return count ? { ...row, evals: count } : row;
+    });
     if (options.json) printJson(rows);
     else process.stdout.write(formatModelList(rows));
     return 0;

@@ -51,8 +51,10 @@ export default async function runSkillCommand(globals: GlobalOptions, name: stri
     const { runSkill } = await import('../../runner/run-skill.js');
     const stream = options.stream && !options.json && !options.dryRun ? createStreamOutput(process.stdout, process.stderr) : undefined;
     const progress = besideStream(createProgress(), stream);
+    // a route pattern (openrouter/*:free) also admits the free models of the last catalog sync
+    const { withCatalogModels } = await import('../../catalog/admit.js');
     const result = await runSkill({
-      config, ledger, skill, given, env: process.env, progress,
+      config: withCatalogModels(config, ledger), ledger, skill, given, env: process.env, progress,
       dryRun: options.dryRun, use: options.use,
       onText: stream?.text,
     });

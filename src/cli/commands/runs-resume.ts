@@ -31,7 +31,8 @@ export default async function runsResume(globals: GlobalOptions, id: string, opt
     const job = ledger.findJob(run.id);
     if (job?.state === 'running') throw new BadInputError(`run ${id} is being worked by a worker (job ${job.id})`, { hint: 'wait for it, or see it with: portai queue list' });
     const { runSkill } = await import('../../runner/run-skill.js');
-    const result = await runSkill({ config, ledger, skill, given: {}, env: process.env, progress: createProgress(), runId: id, resend: options.resend, skipStep: options.skipStep });
+    const { withCatalogModels } = await import('../../catalog/admit.js');
+    const result = await runSkill({ config: withCatalogModels(config, ledger), ledger, skill, given: {}, env: process.env, progress: createProgress(), runId: id, resend: options.resend, skipStep: options.skipStep });
     // the queue's job for this run follows what happened here, so no worker runs it a second time
     if (job && (job.state === 'waiting' || job.state === 'queued')) {
       if (result.status === 'ok') ledger.setJobState(job.id, 'done', { reason: 'finished by runs resume' });

@@ -15,7 +15,9 @@ export default async function serve(globals: GlobalOptions, options: { port?: st
   const config = await loadConfigFor(globals);
   const ledger = await openLedgerFor();
   const { serveCommand } = await import('../../serve/index.js');
-  const server = await serveCommand({ config, ledger, home: ledgerHome(), env: process.env, port, host: options.host, printEnv: options.printEnv as ClientKind | undefined });
+  // route patterns (openrouter/*:free) admit the free models of the catalog synced before serve started
+  const { withCatalogModels } = await import('../../catalog/admit.js');
+  const server = await serveCommand({ config: withCatalogModels(config, ledger), ledger, home: ledgerHome(), env: process.env, port, host: options.host, printEnv: options.printEnv as ClientKind | undefined });
   if (!server) {
     ledger.close();
     return 0;

@@ -9,9 +9,15 @@ export const qualityGuard: Guard = (context) => {
   if (!rule || context.use !== undefined) return null;
   const evidence = context.evidence?.[context.ref];
   const skill = context.traits.skill;
+  // a model only a catalog sync knows is on trial: under avoid (and deny) it is used once it passed on this skill
+  const onTrial = context.model.from_catalog === true && rule.untested !== 'allow';
   if (!tested(evidence)) {
+    if (onTrial) return reject(context, 'quality', `new model on trial: untested on ${skill} (quality.untested: ${rule.untested})`, `portai eval ${skill} --models ${context.ref} (or let portai worker run the trial models sync queued)`, null);
     if (rule.untested !== 'deny') return null;
     return reject(context, 'quality', `untested on ${skill} (quality.untested: deny)`, `portai eval ${skill} --models ${context.ref}`, null);
+  }
+  if (onTrial && evidence!.passed === 0) {
+    return reject(context, 'quality', `new model on trial: ${describe(evidence!)} on ${skill}, no pass yet`, `improve the skill and run portai eval ${skill} --models ${context.ref} again`, null);
   }
   if (rule.min_pass_rate !== undefined && evidence!.lower_bound < rule.min_pass_rate) {
     return reject(context, 'quality', `${describe(evidence!)} on ${skill}, below min_pass_rate ${rule.min_pass_rate}`, `improve the skill and run portai eval ${skill} again, or lower quality.min_pass_rate`, null);
