@@ -280,6 +280,8 @@ export interface Config {
   retry: { max_wait_seconds: number };
   calendars: Record<string, CalendarTarget>;
   serve: { privacy?: Privacy; models: Record<string, ServeAlias>; allow?: ServeFeature[] };
+  /** a shared PostgreSQL ledger (`ledger.url`); absent: SQLite in PORTAI_HOME */
+  ledger?: { url: string };
 }
 
 // ───────────────────────────── skills ─────────────────────────────

@@ -18,12 +18,14 @@ function build(): Command {
     .version(version, '-V, --version')
     .option('--config <file>', 'config file (default: $PORTAI_CONFIG, ./portai.yaml, ~/.config/portai/config.yaml)')
     .option('--debug', 'show stack traces on errors')
+    .option('--offline', 'use the local SQLite ledger instead of the shared one (ledger.url); only free models run')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   const globals = (): GlobalOptions => program.opts<GlobalOptions>();
   const run = <T extends unknown[]>(load: () => Promise<{ default: (globals: GlobalOptions, ...args: T) => Promise<number | void> }>) =>
     async (...args: T) => {
       const module = await load();
+      (await import('./context.js')).rememberGlobals(globals());
       const code = await module.default(globals(), ...args);
       process.exitCode = code ?? 0;
     };

@@ -24,6 +24,7 @@ export interface RawConfig {
   serve?: { privacy?: Privacy; models?: Record<string, ServeAlias>; allow?: ServeFeature[] };
   calendars?: Record<string, CalendarTarget>;
   retry?: { max_wait_seconds?: number };
+  ledger?: { url: string };
 }
 
 /** Where a field is, for errors found after the schema passed. Empty for the built-in default. */

@@ -8,6 +8,7 @@ import { expandHome } from './find-config-file.js';
 import { packageRoot } from './package-root.js';
 import type { PlaceOf, RawConfig } from './raw-config.js';
 import { resolveProvider } from './resolve-provider.js';
+import { urlHasPassword } from '../ledger/postgres/sql.js';
 import { withDefaultCalendar } from './default-calendar.js';
 import type { PresetSource } from './load-presets.js';
 
@@ -48,6 +49,10 @@ export function resolveConfig(raw: RawConfig, presets: PresetSource, source: Res
     }
     providers[name] = provider;
   }
+  // the file is kept in git and copied between machines: a password in it would travel with it
+  if (raw.ledger && urlHasPassword(raw.ledger.url)) {
+    fail('ledger.url holds a password', ['ledger', 'url'], 'ledger.url', 'remove it from the URL (postgres://user@host/db) and set PGPASSWORD, or put it in ~/.pgpass');
+  }
   const routes = raw.routes ?? [];
   checkRoutes(routes, providers, source.file, source.placeOf);
   return {
@@ -65,6 +70,7 @@ export function resolveConfig(raw: RawConfig, presets: PresetSource, source: Res
       models: Object.assign(lookupTable<ServeAlias>(), raw.serve?.models),
       ...(raw.serve?.allow?.length ? { allow: raw.serve.allow } : {}),
     },
+    ...(raw.ledger ? { ledger: { url: raw.ledger.url } } : {}),
   };
 }
 

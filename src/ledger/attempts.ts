@@ -295,7 +295,7 @@ export function attemptsOf(db: Db, runId: string): AttemptRow[] {
 }
 
 /** Reservations left by a process that died: they stay counted (the request may have been sent) but are no longer in flight. */
-export function releaseStaleReservations(db: Db, olderThanMs: number, now = Date.now()): number {
+export function releaseStaleReservations(db: Db, olderThanMs: number, now = db.now()): number {
   return failReserved(db, 'started_ms < ?', [olderThanMs], 'the process that sent it stopped', now);
 }
 
@@ -303,11 +303,11 @@ export function releaseStaleReservations(db: Db, olderThanMs: number, now = Date
  * This process stops (a signal) while requests of a run are in flight: they count as sent and failed (the provider
  * may have counted or billed them), and a metered one keeps its reserved worst case as its cost.
  */
-export function abandonAttempts(db: Db, runId: string, message: string, now = Date.now()): number {
+export function abandonAttempts(db: Db, runId: string, message: string, now = db.now()): number {
   return failReserved(db, 'run_id = ? AND pid = ?', [runId, process.pid], message, now);
 }
 
 /** A run taken over (resumed, or claimed by a worker): requests its stopped owner left in flight never got an answer. */
-export function abandonOrphanAttempts(db: Db, runId: string, now = Date.now()): number {
-  return failReserved(db, 'run_id = ? AND pid IS NOT ?', [runId, process.pid], 'the process that sent it stopped before the answer arrived', now);
+export function abandonOrphanAttempts(db: Db, runId: string, now = db.now()): number {
+  return failReserved(db, 'run_id = ? AND pid IS DISTINCT FROM ?', [runId, process.pid], 'the process that sent it stopped before the answer arrived', now);
 }

@@ -20,12 +20,14 @@ interface CatalogRecord extends Omit<CatalogModel, 'raw'> {
 
 export function saveCatalog(db: Db, provider: string, models: CatalogModel[], syncedMs: number): void {
   db.immediate(() => {
-    const sync = db.statement('INSERT INTO catalog_syncs (provider, synced_ms) VALUES (?, ?)').run(provider, syncedMs);
+    const sync = db.statement('INSERT INTO catalog_syncs (provider, synced_ms) VALUES (?, ?) RETURNING id').get(provider, syncedMs) as { id: number };
     const insert = db.statement(
-      'INSERT OR REPLACE INTO catalog_models (sync_id, provider, id, prompt_price, completion_price, context, expiration, raw_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      `INSERT INTO catalog_models (sync_id, provider, id, prompt_price, completion_price, context, expiration, raw_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (sync_id, id) DO UPDATE SET provider = excluded.provider, prompt_price = excluded.prompt_price, completion_price = excluded.completion_price,
+         context = excluded.context, expiration = excluded.expiration, raw_json = excluded.raw_json`,
     );
     for (const model of models) {
-      insert.run(sync.lastInsertRowid, provider, model.id, model.prompt_price, model.completion_price, model.context, model.expiration, JSON.stringify(model.raw ?? null));
+      insert.run(sync.id, provider, model.id, model.prompt_price, model.completion_price, model.context, model.expiration, JSON.stringify(model.raw ?? null));
     }
     // keep the last two syncs per provider: enough to report what changed
     db.statement('DELETE FROM catalog_syncs WHERE provider = ? AND id NOT IN (SELECT id FROM catalog_syncs WHERE provider = ? ORDER BY id DESC LIMIT 2)').run(provider, provider);

@@ -35,7 +35,7 @@ export function releaseHolds(db: Db, run_id: string): number {
 /** Held weight and credits per provider, live holds only; a run planning its own steps leaves out what it holds itself. */
 export function heldByProvider(db: Db, now: number, exceptRun: string | null = null): Map<string, Held> {
   const rows = db
-    .statement('SELECT provider, SUM(weight) AS weight, SUM(credits) AS credits FROM holds WHERE expires_ms > ? AND run_id IS NOT ? GROUP BY provider')
+    .statement('SELECT provider, SUM(weight) AS weight, SUM(credits) AS credits FROM holds WHERE expires_ms > ? AND run_id IS DISTINCT FROM ? GROUP BY provider')
     .all(now, exceptRun) as Array<{ provider: string; weight: number; credits: number | null }>;
   return new Map(rows.map((row) => [row.provider, { weight: row.weight, credits: row.credits ?? 0 }]));
 }

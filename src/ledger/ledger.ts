@@ -1,7 +1,8 @@
-// The ledger: one SQLite file (WAL) holding runs, attempts, blocks, the queue and the catalog.
+// The ledger: runs, attempts, blocks, the queue and the catalog, in one SQLite file (WAL) or one PostgreSQL database
+// shared by several machines (ledger/postgres/). Both behind the same Db; the callers never know which.
 import path from 'node:path';
 import type { ChatMessage, HealthBlock, HealthEvidence, Plan, UsageSnapshot } from '../types.js';
-import { Db } from './db.js';
+import { type Db, SqliteDb } from './db.js';
 import { ledgerHome } from './home.js';
 import * as runs from './runs.js';
 import * as attempts from './attempts.js';
@@ -14,15 +15,28 @@ import * as holds from './holds.js';
 import { recordAdjustment, type Adjustment } from './adjustments.js';
 import { healthEvidence } from './evidence.js';
 
-export function openLedger(home?: string): Ledger {
-  return new Ledger(path.join(home ?? ledgerHome(), 'ledger.db'));
+export function openLedger(home?: string): Ledger<SqliteDb> {
+  return new Ledger<SqliteDb>(path.join(home ?? ledgerHome(), 'ledger.db'));
 }
 
-export class Ledger {
-  readonly db: Db;
+/** A ledger file (SQLite) or an open database; `D` lets SQLite-only callers (tests, benches) reach `db.sqlite`. */
+export class Ledger<D extends Db = Db> {
+  readonly db: D;
+  readonly file: string;
+  /**
+   * `--offline`: the shared ledger is not used, this is the local SQLite one; only free requests may be sent
+   * (reserve-attempt.ts refuses the others), since this machine cannot see what the others spent.
+   */
+  offline = false;
 
-  constructor(readonly file: string) {
-    this.db = new Db(file);
+  constructor(fileOrDb: string | D) {
+    this.db = (typeof fileOrDb === 'string' ? new SqliteDb(fileOrDb) : fileOrDb) as D;
+    this.file = this.db.file;
+  }
+
+  /** The clock of every window and lease: the database server's on PostgreSQL, so machines never disagree. */
+  now(): number {
+    return this.db.now();
   }
 
   // runs

@@ -2,9 +2,14 @@
 import type Database from 'better-sqlite3';
 import { rebuildUsageCounters } from './usage-counters.js';
 
+/** What a migration may do: run DDL. SQLite runs it as written; PostgreSQL through a dialect translation (postgres/ddl.ts). */
+export interface MigrationTarget {
+  exec(sql: string): unknown;
+}
+
 export interface Migration {
   name: string;
-  up(db: Database.Database): void;
+  up(db: MigrationTarget): void;
 }
 
 export const MIGRATIONS: Migration[] = [

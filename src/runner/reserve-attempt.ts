@@ -30,6 +30,19 @@ export interface LaterStep {
 export function reserveAttempt(input: ReserveAttemptInput): { attempt_id: string } | { rejected: Rejection } {
   const { config, ledger, candidate, traits } = input;
   const { provider, model } = candidateFacts(config, candidate.ref);
+  // --offline: this machine's local ledger cannot see what the others spent or used, so only free requests go out
+  if (ledger.offline && model.billing !== 'free') {
+    return {
+      rejected: {
+        ref: candidate.ref,
+        provider: provider.name,
+        model: model.id,
+        guard: model.billing === 'metered' ? 'spend' : 'quota',
+        reason: `offline: ${model.billing} models are not used without the shared ledger (its spend and quota windows are not visible from here)`,
+        unblock: 'run again without --offline once the shared ledger database is reachable',
+      },
+    };
+  }
   const blocks = () => ledger.activeBlocks(input.now_ms, input.run_id);
   const holds = (input.holds ?? []).map((later) => ({
     step_id: later.traits.step,

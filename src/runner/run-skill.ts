@@ -71,7 +71,8 @@ function problemOf(error: unknown): string {
 
 async function runSteps(options: RunSkillOptions, opened: (runId: string) => void): Promise<RunResult> {
   const { config, ledger, skill, progress } = options;
-  const clock = options.clock ?? Date.now;
+  // the ledger's clock: on a shared ledger the database server's, so windows agree across machines
+  const clock = options.clock ?? (() => ledger.now());
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const existing = options.runId ? ledger.getRun(options.runId) : undefined;
   if (options.runId && !existing) throw new BadInputError(`no run with id ${options.runId}`, { hint: 'see the ids with: portai runs list' });

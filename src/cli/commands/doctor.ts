@@ -9,7 +9,7 @@ export default async function doctor(globals: GlobalOptions, options: { json?: b
   const config = await loadConfigFor(globals);
   const ledger = await openLedgerFor();
   try {
-    const now_ms = Date.now();
+    const now_ms = ledger.now();
     const findings = await runDoctor({ config, ledger, env: process.env, now_ms });
     // compared only: doctor never writes a count; `usage --reconcile` does
     findings.push(...countFindings(config, await reconcile({ config, ledger, env: process.env, now_ms, apply: false })));

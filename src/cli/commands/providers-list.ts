@@ -6,7 +6,7 @@ export default async function providersList(globals: GlobalOptions, options: { j
   const config = await loadConfigFor(globals);
   const ledger = await openLedgerFor();
   try {
-    const report = usageReport(config, ledger, process.env, Date.now());
+    const report = usageReport(config, ledger, process.env, ledger.now());
     if (options.json) {
       printJson(report);
       return 0;

@@ -14,7 +14,7 @@ export default async function usage(globals: GlobalOptions, options: { json?: bo
   const config = await loadConfigFor(globals);
   const ledger = await openLedgerFor();
   try {
-    const now = Date.now();
+    const now = ledger.now();
     if (options.reconcile) {
       const result = await reconcile({ config, ledger, env: process.env, now_ms: now, apply: true });
       if (options.json) printJson({ at_utc: new Date(now).toISOString(), providers: result });

@@ -1,0 +1,164 @@
+// The ledger on PostgreSQL: the same statements and transactions as SQLite's, through a synchronous bridge to a
+// worker that owns the connection (bridge.ts). Every window and lease is measured by the server's clock, so two
+// machines whose clocks disagree still share one quota day and one lease.
+import { BadInputError } from '../../errors.js';
+import { rememberSecrets } from '../../redact.js';
+import { type Db, redactParameters, type RunResult, type Statement } from '../db.js';
+import { MIGRATIONS } from '../migrations.js';
+import { BridgeError, SyncBridge } from './bridge.js';
+import { bindValues, maskUrl, toPostgresDdl, toPostgresParameters, type Translated } from './sql.js';
+
+/** pg_advisory_xact_lock key of the ledger's write lock: one per database (any fixed number; "portai" in ASCII). */
+export const LEDGER_LOCK_KEY = 0x706f72746169;
+
+/** A first connection waits this long for a server that is starting; past it the command stops (exit 2). */
+const CONNECT_WAIT_MS = 5_000;
+/** A statement the server has not finished in this time is cancelled there (statement_timeout, lock_timeout). */
+const STATEMENT_TIMEOUT_MS = 10_000;
+
+/** The shared ledger cannot be reached (server down, network split, no answer in time): nothing is sent, exit 2. */
+export class LedgerUnreachableError extends BadInputError {}
+
+export interface PostgresOptions {
+  connectWaitMs?: number;
+  statementTimeoutMs?: number;
+}
+
+export class PostgresDb implements Db {
+  readonly dialect = 'postgres' as const;
+  readonly file: string;
+  private readonly bridge: SyncBridge;
+  private readonly statements = new Map<string, Statement>();
+  private depth = 0;
+  /** server clock − local clock, ms: measured at connection and at the start of every transaction */
+  private offset = 0;
+
+  constructor(readonly url: string, options: PostgresOptions = {}) {
+    this.file = maskUrl(url);
+    rememberSecrets([safePassword(url), process.env.PGPASSWORD]);
+    this.bridge = new SyncBridge({ url, connectWaitMs: options.connectWaitMs ?? CONNECT_WAIT_MS, statementTimeoutMs: options.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS });
+    try {
+      this.measure(() => this.call<{ nowMs: number }>({ op: 'open' }));
+      this.migrate();
+    } catch (error) {
+      this.bridge.stop();
+      throw error;
+    }
+  }
+
+  statement(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      const translated = toPostgresParameters(sql);
+      const query = (parameters: unknown[]) => this.query(translated, redactParameters(parameters));
+      statement = {
+        run: (...parameters): RunResult => ({ changes: query(parameters).rowCount }),
+        get: (...parameters) => query(parameters).rows[0],
+        all: (...parameters) => query(parameters).rows,
+      };
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** BEGIN, then the ledger's advisory lock (held to COMMIT): no other process on any machine runs its check meanwhile. */
+  immediate<T>(work: () => T): T {
+    if (this.depth > 0) return work();
+    this.measure(() => this.call<{ nowMs: number }>({ op: 'begin', lockKey: LEDGER_LOCK_KEY }));
+    this.depth++;
+    let result: T;
+    try {
+      result = work();
+    } catch (error) {
+      this.depth--;
+      try {
+        this.call({ op: 'rollback' });
+      } catch {
+        // the connection is gone: the server rolls the transaction back by itself
+      }
+      throw error;
+    }
+    this.depth--;
+    this.call({ op: 'commit' });
+    return result;
+  }
+
+  now(): number {
+    return Math.round(Date.now() + this.offset);
+  }
+
+  close(): void {
+    try {
+      this.call({ op: 'end' });
+    } catch {
+      // closing a ledger whose server is gone is not an error
+    }
+    this.bridge.stop();
+  }
+
+  private measure(ask: () => { nowMs: number }): void {
+    const before = Date.now();
+    const { nowMs } = ask();
+    const after = Date.now();
+    this.offset = nowMs - (before + after) / 2;
+  }
+
+  private query(translated: Translated, parameters: unknown[]): { rows: unknown[]; rowCount: number } {
+    return this.call({ op: 'query', text: translated.text, values: bindValues(translated, parameters) });
+  }
+
+  private exec(sql: string): void {
+    this.call({ op: 'exec', text: sql });
+  }
+
+  private call<T>(request: Record<string, unknown>): T {
+    try {
+      return this.bridge.call<T>(request);
+    } catch (error) {
+      if (error instanceof BridgeError) throw this.mapError(error);
+      throw error;
+    }
+  }
+
+  private mapError(error: BridgeError): Error {
+    const { failure } = error;
+    const what = failure.code ? `${failure.code}: ${failure.message}` : failure.message;
+    if (failure.connection) {
+      return new LedgerUnreachableError(`cannot reach the ledger database ${this.file} (${what})`, {
+        hint: 'start the database or fix ledger.url / PORTAI_LEDGER_URL; nothing metered or on a subscription runs without it, free-only work can go on with --offline',
+      });
+    }
+    // 28P01 wrong password, 28000 no such role or not allowed, 3D000 no such database
+    if (failure.code && /^(28|3D)/.test(failure.code)) {
+      return new BadInputError(`the ledger database ${this.file} refused the connection (${what})`, {
+        hint: 'set the password in PGPASSWORD or ~/.pgpass (never in portai.yaml), and check the user and database names in the URL',
+      });
+    }
+    const sqlError = new Error(`ledger database ${this.file}: ${what}`);
+    (sqlError as { code?: string }).code = failure.code;
+    return sqlError;
+  }
+
+  /** The same named migrations as SQLite's, each applied once under the ledger's lock (two machines may start together). */
+  private migrate(): void {
+    this.exec('CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_utc TEXT NOT NULL)');
+    const isApplied = this.statement('SELECT 1 AS applied FROM migrations WHERE name = ?');
+    const record = this.statement('INSERT INTO migrations (name, applied_utc) VALUES (?, ?)');
+    for (const migration of MIGRATIONS) {
+      if (isApplied.get(migration.name)) continue;
+      this.immediate(() => {
+        if (isApplied.get(migration.name)) return;
+        migration.up({ exec: (sql: string) => this.exec(toPostgresDdl(sql)) });
+        record.run(migration.name, new Date(this.now()).toISOString());
+      });
+    }
+  }
+}
+
+function safePassword(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
+}
