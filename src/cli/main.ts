@@ -99,6 +99,13 @@ function build(): Command {
     .option('--print-env <client>', 'print the settings for claude (Claude Code), hermes or codex, and exit')
     .action(run(() => import('./commands/serve.js')));
 
+  const ledgerCommand = program.command('ledger').description('the ledger itself');
+  ledgerCommand
+    .command('migrate')
+    .requiredOption('--to <url>', 'the shared PostgreSQL ledger: postgres://user@host:port/database (password from PGPASSWORD or ~/.pgpass)')
+    .description("copy this machine's SQLite ledger (PORTAI_HOME) into a shared PostgreSQL ledger; running it again copies nothing twice")
+    .action(run(() => import('./commands/ledger-migrate.js')));
+
   program.command('init').option('--force', 'overwrite existing files').description('write a starter portai.yaml and an example skill').action(run(() => import('./commands/init.js')));
   program.command('where').option('--json').description('the config file in use, the skills folders, the state folder and the ledger').action(run(() => import('./commands/where.js')));
   program.command('completion <shell>').description('print a completion script for bash, zsh or fish').action(run(() => import('./commands/completion.js')));

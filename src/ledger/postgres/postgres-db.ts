@@ -129,7 +129,8 @@ export class PostgresDb implements Db {
       });
     }
     // 28P01 wrong password, 28000 no such role or not allowed, 3D000 no such database
-    if (failure.code && /^(28|3D)/.test(failure.code)) {
+    // node-postgres reports a server that asks for a password none was given for as a plain error without a code
+    if ((failure.code && /^(28|3D)/.test(failure.code)) || /password/i.test(failure.message)) {
       return new BadInputError(`the ledger database ${this.file} refused the connection (${what})`, {
         hint: 'set the password in PGPASSWORD or ~/.pgpass (never in portai.yaml), and check the user and database names in the URL',
       });
