@@ -198,6 +198,8 @@ say('ledger scale: quota check + reservation on an empty ledger and with 1,000, 
   report(`ledger check + reserve, ${largest.attempts.toLocaleString('en')} attempts`, `${ratio.toFixed(2)}× empty`, '≤ 1.2× empty', ratio <= 1.2, `empty ${formatMs(empty.median_ms)}; ${filled.map((row) => `${row.attempts.toLocaleString('en')} (${row.today.toLocaleString('en')} today) ${formatMs(row.median_ms)}`).join(', ')}`);
 }
 
+await (await import('./ledger-postgres.mjs')).benchLedgerPostgres({ report, say, work: path.join(work, 'pg') });
+
 say('memory: peak RSS of a three-step skill run');
 {
   const script = `

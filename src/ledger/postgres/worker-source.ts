@@ -66,6 +66,17 @@ async function connect() {
   }
 }
 
+// each statement is prepared once per connection (named after its text): the server parses and plans it once
+const names = new Map();
+function nameOf(text) {
+  let name = names.get(text);
+  if (!name) {
+    name = 'portai_' + names.size;
+    names.set(text, name);
+  }
+  return name;
+}
+
 async function query(text, values) {
   if (broken) {
     const error = new Error('the connection to the database was lost inside a transaction');
@@ -80,7 +91,7 @@ async function query(text, values) {
     await connect();
   }
   try {
-    return await client.query(text, values);
+    return await (values === undefined ? client.query(text) : client.query(text, values));
   } catch (error) {
     if (isConnectionError(error)) drop();
     throw error;
@@ -97,7 +108,7 @@ async function handle(request) {
       return { nowMs: result.rows[0].now_ms };
     }
     case 'query': {
-      const result = await query(request.text, request.values);
+      const result = await query({ name: nameOf(request.text), text: request.text, values: request.values });
       return { rows: result.rows, rowCount: result.rowCount ?? 0 };
     }
     case 'exec': {
@@ -106,12 +117,18 @@ async function handle(request) {
     }
     case 'begin': {
       if (!client) await connect();
-      await query('BEGIN');
       inTransaction = true;
-      // the ledger's lock first: the same guarantee as SQLite's BEGIN IMMEDIATE, across machines
-      await query('SELECT pg_advisory_xact_lock($1)', [request.lockKey]);
-      const result = await query(nowSql);
-      return { nowMs: result.rows[0].now_ms };
+      // the ledger's lock first: the same guarantee as SQLite's BEGIN IMMEDIATE, across machines; one round trip
+      let results;
+      try {
+        results = await query('BEGIN; SELECT pg_advisory_xact_lock(' + Number(request.lockKey) + '); ' + nowSql);
+      } catch (error) {
+        if (!broken && client) await client.query('ROLLBACK').catch(() => drop());
+        inTransaction = false;
+        broken = false;
+        throw error;
+      }
+      return { nowMs: results[2].rows[0].now_ms };
     }
     case 'commit': {
       try {
