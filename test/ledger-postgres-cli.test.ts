@@ -93,6 +93,23 @@ describe('the shared ledger in use', () => {
     expect(fs.existsSync(path.join(workspace.state, 'ledger.db'))).toBe(false);
   });
 
+  it('a database restart while a request is in flight: the run reconnects, finishes, and the request counts once', async () => {
+    const url = await cluster.createDatabase(`restart_${++databases}`);
+    workspace = createWorkspace(localConfig(provider.url, `ledger: { url: "${url}" }\n`), { greet: HELLO_SKILL }, { LOCAL_KEY: 'local-key-0123456789' });
+    provider.reply(() => ({ text: 'hi after the restart', delay_ms: 2_500 }));
+    const running = workspace.run(['run', 'skill', 'greet', '-i', 'name=Ann', '--use', 'local/small-model']);
+    await expect.poll(() => chatRequests().length, { timeout: 20_000 }).toBe(1);
+    cluster.stopServer('fast');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    cluster.startServer();
+    const result = await running;
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('hi after the restart');
+    expect(chatRequests()).toHaveLength(1);
+    const rows = await cluster.query(`restart_${databases}`, 'SELECT status, weight FROM attempts');
+    expect(rows).toEqual([{ status: 'ok', weight: 1 }]);
+  });
+
   it('a password in portai.yaml is refused, naming the file and the field; PGPASSWORD is used instead and never printed', async () => {
     workspace = createWorkspace(localConfig(provider.url, `ledger: { url: "postgres://portai:${PASSWORD}@127.0.0.1:${cluster.port}/x" }\n`), { greet: HELLO_SKILL });
     const refused = await workspace.run(['runs', 'list']);

@@ -19,7 +19,7 @@ export interface EvalDryRun {
 export function evalDryRun(options: Omit<EvalOptions, 'progress' | 'sleep'>): EvalDryRun {
   const reserve = options.config.defaults.evals?.reserve ?? 0.2;
   const { config, ledger, skill, tests } = options;
-  const now = (options.clock ?? Date.now)();
+  const now = (options.clock ?? (() => ledger.now()))();
   const { candidates, rejected } = chooseCandidates(options);
   const perCandidate = tests.cases.reduce((sum, testCase) => sum + repeatOf(testCase, options.repeat), 0);
   const counts = new Map<string, number>();

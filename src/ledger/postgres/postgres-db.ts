@@ -30,6 +30,8 @@ export class PostgresDb implements Db {
   private readonly bridge: SyncBridge;
   private readonly statements = new Map<string, Statement>();
   private depth = 0;
+  /** the connection failed inside the open transaction: nothing more may run in it (it would run outside it, unlocked) */
+  private lost = false;
   /** server clock − local clock, ms: measured at connection and at the start of every transaction */
   private offset = 0;
 
@@ -66,11 +68,13 @@ export class PostgresDb implements Db {
     if (this.depth > 0) return work();
     this.measure(() => this.call<{ nowMs: number }>({ op: 'begin', lockKey: LEDGER_LOCK_KEY }));
     this.depth++;
+    this.lost = false;
     let result: T;
     try {
       result = work();
     } catch (error) {
       this.depth--;
+      this.lost = false;
       try {
         this.call({ op: 'rollback' });
       } catch {
@@ -112,11 +116,13 @@ export class PostgresDb implements Db {
   }
 
   private call<T>(request: Record<string, unknown>): T {
+    if (this.lost && this.depth > 0) throw new LedgerUnreachableError(`the connection to the ledger database ${this.file} was lost inside a transaction`);
     try {
       return this.bridge.call<T>(request);
     } catch (error) {
-      if (error instanceof BridgeError) throw this.mapError(error);
-      throw error;
+      if (!(error instanceof BridgeError)) throw error;
+      if (error.failure.connection && this.depth > 0) this.lost = true;
+      throw this.mapError(error);
     }
   }
 
@@ -126,6 +132,12 @@ export class PostgresDb implements Db {
     if (failure.connection) {
       return new LedgerUnreachableError(`cannot reach the ledger database ${this.file} (${what})`, {
         hint: 'start the database or fix ledger.url / PORTAI_LEDGER_URL; nothing metered or on a subscription runs without it, free-only work can go on with --offline',
+      });
+    }
+    // 57014 statement_timeout, 55P03 lock_timeout (the ledger's lock held too long by another machine): too slow to trust
+    if (failure.code === '57014' || failure.code === '55P03') {
+      return new LedgerUnreachableError(`the ledger database ${this.file} did not answer in time (${what})`, {
+        hint: 'the database is overloaded, or another machine holds the ledger lock across a network split (its session ends within seconds); try again',
       });
     }
     // 28P01 wrong password, 28000 no such role or not allowed, 3D000 no such database

@@ -48,7 +48,7 @@ async function connect() {
   const deadline = Date.now() + connectWaitMs;
   let last;
   for (;;) {
-    const candidate = new pg.Client({ connectionString: url, application_name: applicationName, connectionTimeoutMillis: Math.max(1000, Math.min(connectWaitMs, 5000)), statement_timeout: statementTimeoutMs, lock_timeout: statementTimeoutMs });
+    const candidate = new pg.Client({ connectionString: url, application_name: applicationName, connectionTimeoutMillis: Math.max(1000, Math.min(connectWaitMs, 5000)), keepAlive: true, statement_timeout: statementTimeoutMs, lock_timeout: statementTimeoutMs, idle_in_transaction_session_timeout: statementTimeoutMs + 5000 });
     candidate.on('error', () => {
       if (client === candidate) drop();
     });
