@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Ledger } from '../../src/ledger/index.js';
+import { Ledger, openLedger } from '../../src/ledger/index.js';
 import { PostgresDb } from '../../src/ledger/postgres/postgres-db.js';
 import { startCluster, type PgCluster } from './pg-cluster.mjs';
 
@@ -55,4 +55,20 @@ export function harness(backend: Backend): BackendHarness {
       for (const dir of folders.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The ledger a test file runs on: the SQLite file in `home`, or — in the `postgres` test project
+ * (vitest.config.ts, PORTAI_TEST_LEDGER=postgres) — a fresh database on a throwaway PostgreSQL cluster.
+ * Files that use it call stopSharedCluster() in afterAll.
+ */
+export async function openLedgerUnderTest(home: string): Promise<Ledger> {
+  if (process.env.PORTAI_TEST_LEDGER !== 'postgres') return openLedger(home);
+  const pg = await sharedCluster();
+  return new Ledger(new PostgresDb(await pg.createDatabase(`under_test_${process.pid}_${++databases}`)));
+}
+
+/** What a child process (a CLI worker) needs in its environment to open the same ledger. */
+export function ledgerEnvOf(ledger: Ledger): Record<string, string> {
+  return ledger.db.dialect === 'postgres' ? { PORTAI_LEDGER_URL: (ledger.db as PostgresDb).url } : {};
 }

@@ -7,7 +7,9 @@
 // flips it, then reads the answer with receiveMessageOnPort. This is what the `synckit` package does; done here
 // with the same Node primitives in a few lines, so one long-lived worker keeps one connection (a transaction
 // spans many calls) and a call that takes too long has our own timeout. `pg-native`'s querySync was the other
-// choice: it needs libpq and a native build, which this project's machines do not have without extra packages.
+// choice: it compiles against libpq at install time (node-gyp, libpq-dev and a C toolchain that .ci/run would have
+// to install on every fresh machine), and a blocking libpq call has no timeout of ours: a network split would hang
+// the process. The worker is pure JavaScript, and the bridge gives up after a deadline.
 import { createRequire } from 'node:module';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { WORKER_SOURCE } from './worker-source.js';
