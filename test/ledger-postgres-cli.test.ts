@@ -91,6 +91,7 @@ describe('the shared ledger in use', () => {
     const local = usage.providers.find((entry: { provider: string }) => entry.provider === 'local');
     expect(local.limits).toContainEqual(expect.objectContaining({ window: 'day (UTC)', limit: 3, used: 3, remaining: 0 }));
     expect(fs.existsSync(path.join(workspace.state, 'ledger.db'))).toBe(false);
+    expect(JSON.parse((await workspace.run(['where', '--json'])).stdout).ledger).toBe(url);
   });
 
   it('a database restart while a request is in flight: the run reconnects, finishes, and the request counts once', async () => {
