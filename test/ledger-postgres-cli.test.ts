@@ -175,6 +175,13 @@ describe('the shared ledger in use', () => {
   });
 });
 
+it("a database that holds another program's tables is refused, not written to", async () => {
+  const url = await cluster.createDatabase(`foreign_${++databases}`);
+  await cluster.query(`foreign_${databases}`, 'CREATE TABLE invoices (id int)');
+  expect(() => new PostgresDb(url)).toThrow(/holds other tables \(invoices\) and no portai migrations/);
+  expect(await cluster.query(`foreign_${databases}`, `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`)).toEqual([{ table_name: 'invoices' }]);
+});
+
 describe('a connection lost mid-transaction', () => {
   it('fails the reservation closed: it throws, writes nothing, and the next one works on a new connection', async () => {
     const url = await cluster.createDatabase(`lost_${++databases}`);

@@ -154,7 +154,18 @@ export class PostgresDb implements Db {
 
   /** The same named migrations as SQLite's, each applied once under the ledger's lock (two machines may start together). */
   private migrate(): void {
-    this.exec('CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_utc TEXT NOT NULL)');
+    // under the lock: two machines creating the same table at once can collide in PostgreSQL's catalog
+    this.immediate(() => {
+      const tables = this.statement(`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name`).all() as Array<{ table_name: string }>;
+      const names = tables.map((table) => table.table_name);
+      if (!names.includes('migrations') && names.length > 0) {
+        const shown = names.length > 5 ? `${names.slice(0, 5).join(', ')}, …` : names.join(', ');
+        throw new BadInputError(`the ledger database ${this.file} holds other tables (${shown}) and no portai migrations`, {
+          hint: 'give portai a database of its own: createdb --owner portai portai, then postgres://portai@host/portai',
+        });
+      }
+      this.exec('CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_utc TEXT NOT NULL)');
+    });
     const isApplied = this.statement('SELECT 1 AS applied FROM migrations WHERE name = ?');
     const record = this.statement('INSERT INTO migrations (name, applied_utc) VALUES (?, ?)');
     for (const migration of MIGRATIONS) {
