@@ -121,7 +121,7 @@ describe('the shared ledger in use', () => {
     expect(refused.stderr).not.toContain(PASSWORD);
   });
 
-  it('a server that needs a password: PGPASSWORD opens it; a wrong one is exit 2 and neither is printed', async () => {
+  it('a server that needs a password: PGPASSWORD or ~/.pgpass opens it; a wrong or missing one is exit 2 and it is never printed', async () => {
     const secured = await startCluster({ password: PASSWORD });
     try {
       workspace = createWorkspace(localConfig(provider.url, `ledger: { url: "${secured.url('postgres')}" }\n`), { greet: HELLO_SKILL });
@@ -135,6 +135,9 @@ describe('the shared ledger in use', () => {
       const none = await workspace.run(['runs', 'list']);
       expect(none.code).toBe(2);
       expect(none.stdout + none.stderr).not.toContain(PASSWORD);
+      // ~/.pgpass (0600) works as well: host:port:database:user:password
+      fs.writeFileSync(path.join(workspace.dir, '.pgpass'), `127.0.0.1:${secured.port}:postgres:${secured.user}:${PASSWORD}\n`, { mode: 0o600 });
+      expect(await workspace.run(['runs', 'list'])).toMatchObject({ code: 0, stdout: 'no runs yet\n' });
     } finally {
       secured.stop();
     }
