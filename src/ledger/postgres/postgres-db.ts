@@ -6,7 +6,7 @@ import { rememberSecrets } from '../../redact.js';
 import { type Db, redactParameters, type RunResult, type Statement } from '../db.js';
 import { MIGRATIONS } from '../migrations.js';
 import { BridgeError, SyncBridge } from './bridge.js';
-import { bindValues, maskUrl, toPostgresDdl, toPostgresParameters, type Translated } from './sql.js';
+import { bindValues, maskUrl, toPostgresDdl, toPostgresDialect, toPostgresParameters, type Translated } from './sql.js';
 
 /** pg_advisory_xact_lock key of the ledger's write lock: one per database (any fixed number; "portai" in ASCII). */
 export const LEDGER_LOCK_KEY = 0x706f72746169;
@@ -51,7 +51,7 @@ export class PostgresDb implements Db {
   statement(sql: string): Statement {
     let statement = this.statements.get(sql);
     if (!statement) {
-      const translated = toPostgresParameters(sql);
+      const translated = toPostgresParameters(toPostgresDialect(sql));
       const query = (parameters: unknown[]) => this.query(translated, redactParameters(parameters));
       statement = {
         run: (...parameters): RunResult => ({ changes: query(parameters).rowCount }),
