@@ -8,7 +8,11 @@ import { MIGRATIONS } from '../migrations.js';
 import { BridgeError, SyncBridge } from './bridge.js';
 import { bindValues, maskUrl, toPostgresDdl, toPostgresDialect, toPostgresParameters, type Translated } from './sql.js';
 
-/** pg_advisory_xact_lock key of the ledger's write lock: one per database (any fixed number; "portai" in ASCII). */
+/**
+ * pg_advisory_xact_lock key of the ledger's write lock: one per database (any fixed number; "portai" in ASCII).
+ * Held until the transaction ends, released by the server when the session dies
+ * (https://www.postgresql.org/docs/current/functions-admin.html#FUNCTIONS-ADVISORY-LOCKS).
+ */
 export const LEDGER_LOCK_KEY = 0x706f72746169;
 
 /** A first connection waits this long for a server that is starting; past it the command stops (exit 2). */
@@ -100,11 +104,13 @@ export class PostgresDb implements Db {
     this.bridge.stop();
   }
 
+  /**
+   * The server reads its clock last (after the lock, at BEGIN), so the answer's arrival is the closer local time:
+   * waiting for the lock behind another machine does not skew the offset.
+   */
   private measure(ask: () => { nowMs: number }): void {
-    const before = Date.now();
     const { nowMs } = ask();
-    const after = Date.now();
-    this.offset = nowMs - (before + after) / 2;
+    this.offset = nowMs - Date.now();
   }
 
   private query(translated: Translated, parameters: unknown[]): { rows: unknown[]; rowCount: number } {

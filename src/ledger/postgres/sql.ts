@@ -1,5 +1,8 @@
 // The ledger's SQL is written once, portable between SQLite and PostgreSQL; only the parameters differ:
 // SQLite takes `?` and `@name`, PostgreSQL `$1…$n`. Migrations' DDL is SQLite's, translated here for PostgreSQL.
+// Portable spellings the ledger uses: `IS DISTINCT FROM` (SQLite since 3.39.0,
+// https://www.sqlite.org/releaselog/3_39_4.html), `INSERT … ON CONFLICT … DO UPDATE/NOTHING`, `RETURNING`,
+// `CASE WHEN ? = 1` rather than a bare integer as a condition (PostgreSQL wants a boolean there).
 
 export interface Translated {
   text: string;
