@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openLedger, type Ledger } from '../src/ledger/index.js';
+import { openLedger, type Ledger, type SqliteDb } from '../src/ledger/index.js';
 import { reserveAttempt } from '../src/runner/reserve-attempt.js';
 import { finishAnswered } from '../src/runner/finish-attempt.js';
 import { providerWindows } from '../src/runner/endpoint.js';
@@ -14,7 +14,7 @@ import type { Candidate, Config, Rejection, ResolvedModel } from '../src/types.j
 import { config, keysFor, model, provider, traits } from './router-helpers.js';
 
 let dir: string;
-let ledger: Ledger;
+let ledger: Ledger<SqliteDb>;
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portai-limits-'));
   ledger = openLedger(dir);

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openLedger, type Ledger, type ProviderWindows } from '../src/ledger/index.js';
+import { openLedger, type Ledger, type ProviderWindows, type SqliteDb } from '../src/ledger/index.js';
 import { countersAndRebuild, referenceSpendToday, referenceUsage } from './helpers/usage-reference.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -20,7 +20,7 @@ const providers: Array<ProviderWindows & { windows: number[] }> = [
 ];
 
 let dir: string;
-let ledger: Ledger;
+let ledger: Ledger<SqliteDb>;
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portai-counters-'));
   ledger = openLedger(dir);

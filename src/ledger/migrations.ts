@@ -5,6 +5,8 @@ import { rebuildUsageCounters } from './usage-counters.js';
 /** What a migration may do: run DDL. SQLite runs it as written; PostgreSQL through a dialect translation (postgres/ddl.ts). */
 export interface MigrationTarget {
   exec(sql: string): unknown;
+  /** a data migration's statements (better-sqlite3's shape; PostgreSQL's through the same translation as every statement) */
+  prepare(sql: string): { run(...parameters: unknown[]): unknown; iterate(...parameters: unknown[]): IterableIterator<unknown> };
 }
 
 export interface Migration {

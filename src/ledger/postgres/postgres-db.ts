@@ -178,7 +178,13 @@ export class PostgresDb implements Db {
       if (isApplied.get(migration.name)) continue;
       this.immediate(() => {
         if (isApplied.get(migration.name)) return;
-        migration.up({ exec: (sql: string) => this.exec(toPostgresDdl(sql)) });
+        migration.up({
+          exec: (sql: string) => this.exec(toPostgresDdl(sql)),
+          prepare: (sql: string) => ({
+            run: (...parameters: unknown[]) => this.statement(sql).run(...parameters),
+            iterate: (...parameters: unknown[]) => this.statement(sql).all(...parameters)[Symbol.iterator](),
+          }),
+        });
         record.run(migration.name, new Date(this.now()).toISOString());
       });
     }
