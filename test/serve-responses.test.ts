@@ -372,7 +372,7 @@ describe('portai serve --print-env codex', () => {
       expect(shown.stdout).toContain('wire_api = "responses"');
       const refused = await runCli(['serve', '--print-env', 'vim'], { env: baseEnv(home), cwd: home });
       expect(refused.code).toBe(2);
-      expect(refused.stderr).toContain('expected claude, hermes or codex');
+      expect(refused.stderr).toContain('expected claude, hermes, codex or opencode');
     } finally {
       fs.rmSync(home, { recursive: true, force: true });
     }

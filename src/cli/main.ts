@@ -96,7 +96,7 @@ function build(): Command {
     .description('a local OpenAI- and Anthropic-compatible endpoint on 127.0.0.1 that routes every request through the guards')
     .option('--port <n>', 'port (default 8787)')
     .option('--host <host>', 'bind another address than 127.0.0.1 (warned: only for a trusted network)')
-    .option('--print-env <client>', 'print the settings for claude (Claude Code), hermes or codex, and exit')
+    .option('--print-env <client>', 'print the settings for claude (Claude Code), hermes, codex or opencode, and exit')
     .action(run(() => import('./commands/serve.js')));
 
   const ledgerCommand = program.command('ledger').description('the ledger itself');
