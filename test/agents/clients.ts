@@ -42,7 +42,7 @@ function agentEnv(rig: Rig, extra: Record<string, string>): Record<string, strin
  * Claude Code (`claude -p`): ANTHROPIC_BASE_URL and ANTHROPIC_AUTH_TOKEN from --print-env claude.
  * Non-essential traffic off with the documented variables (https://docs.anthropic.com/en/docs/claude-code/settings,
  * "Environment variables": DISABLE_TELEMETRY, DISABLE_AUTOUPDATER, DISABLE_ERROR_REPORTING,
- * CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC). `-p` skips the onboarding and trust prompts; the shell tool is
+ * CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC; each name is present in the pinned 2.1.332 binary). `-p` skips the onboarding and trust prompts; the shell tool is
  * allowed for the one command only (`--allowedTools "Bash(echo hi)"`), as `claude --help` (2.1.332) describes.
  */
 export const claude: AgentDriver = {
@@ -99,7 +99,8 @@ export const codex: AgentDriver = {
  * prints, the token in PORTAI_SERVE_TOKEN. Its @ai-sdk/openai-compatible provider is bundled in the binary (no
  * package download). OPENCODE_DISABLE_AUTOUPDATE, OPENCODE_DISABLE_MODELS_FETCH (models.dev),
  * OPENCODE_DISABLE_LSP_DOWNLOAD, OPENCODE_DISABLE_DEFAULT_PLUGINS and OPENCODE_DISABLE_SHARE keep everything else
- * off the network (https://opencode.ai/docs/cli/#environment-variables).
+ * off the network (https://opencode.ai/docs/cli/#environment-variables, Flag in packages/opencode/src/flag/flag.ts;
+ * each name is present in the pinned 1.18.33 binary).
  */
 export const opencode: AgentDriver = {
   name: 'opencode',
