@@ -10,6 +10,7 @@ import { startLoopback } from './loopback.mjs';
 import { percentile, median, formatMs } from './stats.mjs';
 import { ledgerScale } from './ledger-scale.mjs';
 import { yieldBench } from './yield.mjs';
+import { proxyBench, CCR_VERSION } from './proxies.mjs';
 import { evalBench, evalFigures } from './eval.mjs';
 import { dashboardBench } from './dashboard.mjs';
 
@@ -121,35 +122,54 @@ say('full path overhead (runner: render, plan, guards, ledger writes) vs bare un
   report('full path overhead p50', formatMs(p50), '≤ 1 ms', p50 <= 1, `bare p50 ${formatMs(percentile(baseline, 50))}, runner p50 ${formatMs(percentile(subject, 50))}, p99 added ${formatMs(percentile(subject, 99) - percentile(baseline, 99))}`);
 }
 
+say(`proxies: direct vs portai serve vs claude-code-router ${CCR_VERSION}, each its own process, one load generator, arms alternating`);
 {
-  const inFlight = async (total, fn) => {
-    let next = 0;
-    const start = performance.now();
-    await Promise.all(Array.from({ length: 64 }, async () => { while (next++ < total) await fn(); }));
-    return total / ((performance.now() - start) / 1000);
-  };
-  // 5 ms: both sides are still CPU-bound on a 2-core machine, so this ratio is portai's CPU cost per request.
-  // 100 ms: closer to a real provider; shows what a user with 64 requests in flight would see.
-  for (const [delay, total] of [[5, 1280], [100, 640]]) {
-    say(`throughput: 64 in flight, ${total} requests, loopback answering after ${delay} ms`);
-    server.setDelay(delay);
-    freshLedger(`state-throughput-${delay}`);
-    await inFlight(128, bare);
-    await inFlight(128, viaRunner);
-    const bareRate = await inFlight(total, bare);
-    const runnerRate = await inFlight(total, viaRunner);
-    const ratio = runnerRate / bareRate;
-    report(`throughput ratio, 64 in flight, ${delay} ms server`, ratio.toFixed(2), '≥ 0.8', ratio >= 0.8, `bare ${bareRate.toFixed(0)} req/s, full path ${runnerRate.toFixed(0)} req/s`);
+  // BENCH_BEFORE_DIST=<a dist folder built from an older commit>: that build runs as one more arm, for before/after
+  const extraPortai = process.env.BENCH_BEFORE_DIST ? [{ name: 'portai-before', dist: path.resolve(process.env.BENCH_BEFORE_DIST) }] : [];
+  const phases = [
+    { name: 'one in flight', delay_ms: 0, in_flight: 1, rounds: 5, requests: 400 },
+    { name: '16 in flight, 5 ms', delay_ms: 5, in_flight: 16, rounds: 5, requests: 1000 },
+    { name: '64 in flight, 5 ms', delay_ms: 5, in_flight: 64, rounds: 7, requests: 1500 },
+    { name: '64 in flight, 100 ms', delay_ms: 100, in_flight: 64, rounds: 3, requests: 640 },
+  ];
+  const measured = await proxyBench({ say, phases, extraPortai });
+  const { results: byPhase, bytes, peak_rss_mib: peak } = measured;
+  const rate = (phase, arm) => median(byPhase[phase][arm].rates);
+  const p = (phase, arm, q) => percentile(byPhase[phase][arm].latencies, q);
+  const portaiArms = ['portai', ...extraPortai.map((arm) => arm.name)];
+  results.proxies = { ccr_version: CCR_VERSION, phases: {}, bytes, peak_rss_mib: peak };
+  for (const [phase, byArm] of Object.entries(byPhase)) {
+    results.proxies.phases[phase] = Object.fromEntries(Object.entries(byArm).map(([arm, data]) => [arm, { requests_per_s: median(data.rates), rates: data.rates.map((value) => Math.round(value)), p50_ms: percentile(data.latencies, 50), p99_ms: percentile(data.latencies, 99), rss_mib: data.rss_mib }]));
+    say(`  ${phase}: ${Object.entries(byArm).map(([arm, data]) => `${arm} ${median(data.rates).toFixed(0)} req/s p50 ${formatMs(percentile(data.latencies, 50))} p99 ${formatMs(percentile(data.latencies, 99))}`).join('; ')}`);
   }
-  server.setDelay(0);
+  for (const name of portaiArms) {
+    const label = name === 'portai' ? 'serve' : `serve (${name})`;
+    const added = p('one in flight', name, 50) - p('one in flight', 'direct', 50);
+    report(`${label}: added p50, one in flight`, formatMs(added), '≤ 0.5 ms', added <= 0.5, `direct p50 ${formatMs(p('one in flight', 'direct', 50))}, ${name} ${formatMs(p('one in flight', name, 50))}, ccr ${formatMs(p('one in flight', 'ccr', 50))} (+${formatMs(p('one in flight', 'ccr', 50) - p('one in flight', 'direct', 50))}); p99 ${formatMs(p('one in flight', name, 99))}`);
+    for (const phase of ['16 in flight, 5 ms', '64 in flight, 5 ms']) {
+      const ratio = rate(phase, name) / rate(phase, 'ccr');
+      report(`${label} vs ccr, ${phase}`, `${ratio.toFixed(2)}×`, '≥ 2×', ratio >= 2, `${name} ${rate(phase, name).toFixed(0)} req/s (p50 ${formatMs(p(phase, name, 50))}, p99 ${formatMs(p(phase, name, 99))}), ccr ${rate(phase, 'ccr').toFixed(0)} req/s (p50 ${formatMs(p(phase, 'ccr', 50))}), direct ${rate(phase, 'direct').toFixed(0)} req/s`);
+    }
+    const slow = '64 in flight, 100 ms';
+    const ratio = rate(slow, name) / rate(slow, 'direct');
+    report(`${label} vs direct, ${slow}`, ratio.toFixed(2), '≥ 0.8', ratio >= 0.8, `${name} ${rate(slow, name).toFixed(0)} req/s, direct ${rate(slow, 'direct').toFixed(0)} req/s, ccr ${rate(slow, 'ccr').toFixed(0)} req/s`);
+    const series = phases.flatMap((phase) => byPhase[phase.name][name].rss_mib);
+    const sent = bytes[name].requests;
+    const last = series.at(-1);
+    const middle = series[Math.floor(series.length / 2)];
+    const growing = last > middle * 1.05;
+    report(`${label}: RSS after ${sent.toLocaleString('en')} requests`, `${last.toFixed(0)} MiB`, '≤ 100 MiB, not growing', last <= 100 && !growing, `peak ${peak[name]?.toFixed(0)} MiB; mid-run ${middle.toFixed(0)} MiB${growing ? ' (growing)' : ''}; ccr peak ${peak.ccr?.toFixed(0)} MiB`);
+  }
+  const differences = Object.entries(bytes).filter(([, seen]) => seen.body_differences_from_portai.length > 0);
+  report('upstream bytes: every arm sent portai\'s body', differences.length === 0 ? 'identical' : 'differ', 'identical', differences.length === 0, differences.length === 0 ? 'direct, portai and ccr bodies byte for byte' : differences.map(([arm, seen]) => `${arm}: ${seen.body_differences_from_portai.join(', ')}`).join('; '));
 }
 
-say('cold start, median of 15 runs each');
+say('cold start, median of 15 runs each, and the modules each command loads');
 {
   const childEnv = { ...process.env, HOME: work, PORTAI_HOME: path.join(work, 'cold-state'), BENCH_KEY: KEY, NO_COLOR: '1' };
-  const once = (args) => {
+  const once = (args, extraEnv = {}) => {
     const start = performance.now();
-    const child = spawnSync(process.execPath, args, { cwd: work, env: childEnv, encoding: 'utf8' });
+    const child = spawnSync(process.execPath, args, { cwd: work, env: { ...childEnv, ...extraEnv }, encoding: 'utf8' });
     if (child.status !== 0) throw new Error(`${args.join(' ')} exited ${child.status}: ${child.stderr}`);
     return performance.now() - start;
   };
@@ -158,15 +178,28 @@ say('cold start, median of 15 runs each');
   const times = commands.map(() => []);
   for (let round = 0; round < 15; round++) commands.forEach((args, index) => times[index].push(once(args)));
   const [nodeOnly, version, dryRun] = times.map(median);
-  report('cold start --version', `${(version / nodeOnly).toFixed(2)}×`, '≤ 2×', version / nodeOnly <= 2, `node -e 0 ${formatMs(nodeOnly)}, portai --version ${formatMs(version)}`);
-  report('cold start run --dry-run', `${(dryRun / nodeOnly).toFixed(2)}×`, '≤ 4×', dryRun / nodeOnly <= 4, `portai run skill one --dry-run ${formatMs(dryRun)}`);
+  const modules = (args) => {
+    const file = path.join(work, 'modules.json');
+    once(['--import', path.join(root, 'bench', 'count-modules.mjs'), ...args], { BENCH_MODULE_COUNT: file });
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  };
+  const [versionModules, dryRunModules] = [commands[1], commands[2]].map(modules);
+  results.cold_start_modules = { '--version': versionModules, 'run --dry-run': dryRunModules };
+  report('cold start --version', `${(version / nodeOnly).toFixed(2)}×`, '≤ 1.5×', version / nodeOnly <= 1.5, `node -e 0 ${formatMs(nodeOnly)}, portai --version ${formatMs(version)}; ${versionModules.total} modules (${versionModules.esm} ES, ${versionModules.cjs} CommonJS)`);
+  report('cold start run --dry-run', `${(dryRun / nodeOnly).toFixed(2)}×`, '≤ 3×', dryRun / nodeOnly <= 3, `portai run skill one --dry-run ${formatMs(dryRun)}; ${dryRunModules.total} modules (${dryRunModules.esm} ES, ${dryRunModules.cjs} CommonJS)`);
 }
 
-say('ledger scale: quota check + reservation with 1,000 and with 100,000 attempts recorded');
+say('ledger scale: quota check + reservation on an empty ledger and with 1,000, 10,000 and 100,000 attempts recorded');
 {
-  const { smallMedian, largeMedian, largeToday } = ledgerScale({ openLedger, reserveAttempt, config, env, work });
-  report('ledger check + reserve (100k attempts)', formatMs(largeMedian), '< 0.5 ms', largeMedian < 0.5, `with 1k attempts ${formatMs(smallMedian)} (ratio ${(largeMedian / smallMedian).toFixed(1)}); ${largeToday} of the 100k are today, the day the check sums`);
+  const scale = await ledgerScale({ openLedger, reserveAttempt, config, env, work, dist });
+  results.ledger_scale = scale;
+  const [empty, ...filled] = scale;
+  const largest = filled.at(-1);
+  const ratio = largest.median_ms / empty.median_ms;
+  report(`ledger check + reserve, ${largest.attempts.toLocaleString('en')} attempts`, `${ratio.toFixed(2)}× empty`, '≤ 1.2× empty', ratio <= 1.2, `empty ${formatMs(empty.median_ms)}; ${filled.map((row) => `${row.attempts.toLocaleString('en')} (${row.today.toLocaleString('en')} today) ${formatMs(row.median_ms)}`).join(', ')}`);
 }
+
+await (await import('./ledger-postgres.mjs')).benchLedgerPostgres({ report, say, work: path.join(work, 'pg') });
 
 say('dashboard: one read of each page with 10,000 and 100,000 attempts, against `portai usage --json`\'s report');
 {
@@ -201,7 +234,7 @@ say('memory: peak RSS of a three-step skill run');
     });
   const baseline = await rss(['--input-type=module', '-e', 'console.log(process.resourceUsage().maxRSS)']);
   const peak = await rss(['--input-type=module', '-e', script]);
-  report('peak RSS, three-step run', `${peak.toFixed(0)} MB`, '< 120 MB', peak < 120, `node -e baseline ${baseline.toFixed(0)} MB (+${(peak - baseline).toFixed(0)} MB)`);
+  report('peak RSS, three-step run', `${peak.toFixed(0)} MiB`, '< 120 MiB', peak < 120, `node -e baseline ${baseline.toFixed(0)} MiB (+${(peak - baseline).toFixed(0)} MiB)`);
 }
 
 {

@@ -33,18 +33,66 @@ export interface ModelFacts {
   price?: Price;
   /** how the model's thinking mode is switched on for high effort; absent = no thinking control */
   thinking?: 'openrouter-reasoning' | 'zai-thinking' | 'anthropic-thinking';
-  /** a request to this model counts this many times against request windows (Z.AI GLM-5.x: 2–3). Default 1. */
-  quota_weight?: number;
+  /**
+   * a request to this model counts this many times against request windows (Z.AI GLM-5.x on prompt plans: 3 at peak,
+   * 2 off-peak). Default 1. With peak/off_peak, the provider's limits.peak_hours decide which applies.
+   */
+  quota_weight?: number | PeakRate;
+  /** what a request draws from credit windows, per million tokens (Z.AI's credit plans); absent = unknown */
+  credits?: CreditRate;
   /** ISO date after which the model leaves the provider (OpenRouter expiration_date) */
   expires?: string;
   /** what the model reads (OpenRouter architecture.input_modalities); absent = unknown = text only */
   input_modalities?: Array<'text' | 'image' | 'audio' | 'video' | 'file'>;
 }
 
+/** A number that differs at the provider's peak hours (limits.peak_hours). */
+export interface PeakRate {
+  peak: number;
+  off_peak: number;
+}
+
+/** Credits per million tokens at the standard rate; `off_peak` multiplies it outside the provider's peak hours. */
+export interface CreditRate {
+  input: number;
+  output: number;
+  /** e.g. 0.5: half the credits outside limits.peak_hours; default 1 */
+  off_peak?: number;
+}
+
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+
+/** When a provider's peak hours are, in its own time zone: [from, to) local time on the listed days. */
+export interface PeakHours {
+  /** IANA name, e.g. Asia/Shanghai (UTC+8, no daylight saving) */
+  timezone: string;
+  /** "14:00" */
+  from: string;
+  /** "18:00", exclusive */
+  to: string;
+  /** default every day */
+  days?: Weekday[];
+}
+
+/**
+ * One allowance of a provider: a rolling span of hours, or a calendar day/week/month in a time zone; counted in
+ * requests (weighted), credits, or USD at list price; for every model of the entry, or only for `models` (a
+ * per-model cap, beside the provider-wide ones).
+ */
 export interface WindowLimit {
-  hours: number;
+  /** rolling: the last N hours */
+  hours?: number;
+  /** calendar: resets at the start of the day / week (Monday) / month in `timezone` */
+  calendar?: 'day' | 'week' | 'month';
+  /** for calendar windows; default UTC */
+  timezone?: string;
+  /** calendar months that start on another day (a subscription's renewal day), 1–28; default 1 */
+  month_day?: number;
   requests?: number;
   usd?: number;
+  credits?: number;
+  /** a per-model cap: only requests to these models count, and only they are held back when it is full */
+  models?: string[];
 }
 
 export interface Limits {
@@ -59,6 +107,8 @@ export interface Limits {
   concurrency?: number;
   /** rolling windows (per minute, `windows`) unblock this long after their oldest request leaves them; default 1 */
   margin_seconds?: number;
+  /** when quota_weight.peak and the credit rate at peak apply */
+  peak_hours?: PeakHours;
 }
 
 export type ErrorKind =
@@ -129,6 +179,10 @@ export interface Preset {
   warnings?: string[];
   /** what every model of this provider states unless it says otherwise (Ollama: local, so false) */
   trains_on_data?: boolean;
+  /** the plan tiers and their limits (merged over `limits`); the config's `plan` picks one */
+  plans?: Record<string, Limits>;
+  /** the tier used when the config names none (the smallest, so portai never counts on more than is bought) */
+  plan?: string;
 }
 
 export interface ResolvedModel extends ModelFacts {
@@ -159,6 +213,10 @@ export interface ResolvedProvider {
   catalog?: string;
   quota_url?: string;
   warnings: string[];
+  /** the plan tier whose limits apply, when the preset has tiers */
+  plan?: string;
+  /** true when the config named the plan, false when it is the preset's default */
+  plan_chosen?: boolean;
 }
 
 export interface RouteWhen {
@@ -222,6 +280,8 @@ export interface Config {
   retry: { max_wait_seconds: number };
   calendars: Record<string, CalendarTarget>;
   serve: { privacy?: Privacy; models: Record<string, ServeAlias>; allow?: ServeFeature[] };
+  /** a shared PostgreSQL ledger (`ledger.url`); absent: SQLite in PORTAI_HOME */
+  ledger?: { url: string };
 }
 
 // ───────────────────────────── skills ─────────────────────────────
@@ -436,6 +496,16 @@ export interface StepTraits {
   reserve?: number;
 }
 
+export interface WindowUsage {
+  /** rolling windows: their length; calendar windows leave it out */
+  hours?: number;
+  requests: number;
+  usd: number;
+  credits?: number;
+  /** oldest request counted in the window, epoch ms; optional */
+  oldest_ms?: number;
+}
+
 /** Counts from the ledger at one moment, for one provider entry. */
 export interface ProviderUsage {
   provider: string;
@@ -445,8 +515,8 @@ export interface ProviderUsage {
   minute_oldest_ms?: number;
   /** weighted requests since 00:00 UTC */
   day: number;
-  /** per configured window (same order as limits.windows): weighted requests and USD at list price */
-  windows: Array<{ hours: number; requests: number; usd: number; /** oldest request counted in the window, epoch ms; optional */ oldest_ms?: number }>;
+  /** per configured window (same order as limits.windows): weighted requests, USD at list price and credits */
+  windows: WindowUsage[];
   /** metered spend of this provider since 00:00 UTC (reported cost, or reserved worst case while in flight) */
   usd_today: number;
   in_flight: number;

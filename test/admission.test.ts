@@ -4,11 +4,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeProvider, type FakeProvider } from './fake-provider/server.js';
 import { loadConfig } from '../src/config/index.js';
 import { loadSkill } from '../src/skills/index.js';
-import { openLedger, type Ledger } from '../src/ledger/index.js';
+import type { Ledger } from '../src/ledger/index.js';
+import { ledgerEnvOf, openLedgerUnderTest, stopSharedCluster } from './helpers/ledger-backends.js';
 import { deferRun, runWorker } from '../src/queue/index.js';
 import { silentProgress } from '../src/runner/progress.js';
 import type { Config } from '../src/types.js';
@@ -71,8 +72,9 @@ beforeEach(async () => {
   provider = await startFakeProvider();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portai-admission-'));
   fs.mkdirSync(path.join(dir, 'skills'));
-  ledger = openLedger(path.join(dir, 'state'));
+  ledger = await openLedgerUnderTest(path.join(dir, 'state'));
 });
+afterAll(() => stopSharedCluster());
 afterEach(async () => {
   ledger.close();
   await provider.close();
@@ -130,7 +132,7 @@ describe('admission lookahead', () => {
     for (const n of ['1', '2']) deferRun({ config, ledger, skill, given: { n }, env });
     // slow answers keep both workers' runs open at once
     provider.reply(() => ({ text: 'ok', delay_ms: 400 }));
-    const workerEnv = { ...baseEnv(dir, env), PORTAI_HOME: path.join(dir, 'state') };
+    const workerEnv = { ...baseEnv(dir, env), PORTAI_HOME: path.join(dir, 'state'), ...ledgerEnvOf(ledger) };
     const workers = [0, 1].map(
       () =>
         new Promise<number>((resolve) => {

@@ -45,6 +45,10 @@ describe('fake catalog bodies satisfy the OpenAPI description', () => {
     expect(problems(modelsSchema, await getJson('/models'))).toEqual([]);
   });
 
+  it("the fake's default GET /key answer matches the /key response schema", async () => {
+    expect(problems(keySchema, await getJson('/key'))).toEqual([]);
+  });
+
   it('GET /key, with a negative balance and the free-request counts, matches the /key response schema', async () => {
     provider.setKey(openRouterKey({ is_free_tier: false, limit: 10, limit_remaining: -0.25, usage_daily: 0.5 }));
     expect(problems(keySchema, await getJson('/key'))).toEqual([]);

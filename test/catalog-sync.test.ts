@@ -81,7 +81,7 @@ afterAll(async () => {
 
 const traits: StepTraits = { skill: 'demo', step: 'one', effort: 'low', privacy: 'public', tags: [], prompt_chars: 400 };
 const planAt = (now_ms: number) =>
-  plan({ config, traits, snapshot: ledger.usage(providerWindows(config), now_ms), blocks: [], catalog: catalogStatus(config, ledger, now_ms), env });
+  plan({ config, traits, snapshot: ledger.usage(providerWindows(config, now_ms), now_ms), blocks: [], catalog: catalogStatus(config, ledger, now_ms), env });
 
 describe('models sync', () => {
   it('first sync stores every catalog with prices per million and reports no news; a dead endpoint fails alone', async () => {

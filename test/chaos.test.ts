@@ -8,14 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeProvider, type FakeProvider, type Reply } from './fake-provider/server.js';
 import { loadConfig } from '../src/config/index.js';
 import { loadSkill } from '../src/skills/index.js';
-import { openLedger, type Ledger } from '../src/ledger/index.js';
+import { openLedger, type Ledger, type SqliteDb } from '../src/ledger/index.js';
 import { runSkill } from '../src/runner/run-skill.js';
 import { silentProgress } from '../src/runner/progress.js';
 
 const BUDGET = 0.005;
 let provider: FakeProvider;
 let dir: string;
-let ledger: Ledger;
+let ledger: Ledger<SqliteDb>;
 
 function mulberry32(seed: number): () => number {
   let state = seed;

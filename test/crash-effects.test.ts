@@ -11,7 +11,7 @@ import { cliPath } from './helpers/cli.js';
 import { startEffectReceiver, type EffectReceiver } from './helpers/effect-receiver.js';
 import { loadConfig } from '../src/config/index.js';
 import { loadSkill } from '../src/skills/index.js';
-import { openLedger, type Ledger } from '../src/ledger/index.js';
+import { openLedger, type Ledger, type SqliteDb } from '../src/ledger/index.js';
 import { deferRun } from '../src/queue/defer.js';
 
 const provider = useFakeProvider();
@@ -60,7 +60,7 @@ async function kill(worker: ChildProcess): Promise<void> {
   if (worker.exitCode === null && worker.signalCode === null) await new Promise((resolve) => worker.once('exit', resolve));
 }
 
-function setup(skill: string): { workspace: Workspace; ledger: Ledger; defer: (n: number) => string } {
+function setup(skill: string): { workspace: Workspace; ledger: Ledger<SqliteDb>; defer: (n: number) => string } {
   const workspace = createWorkspace(localConfig(provider.url, 'routes:\n  - use: [local/small-model]\n'), { [skill.split('\n')[0].slice('name: '.length)]: skill }, { LOCAL_KEY: 'sk-crash-test' });
   const ledger = openLedger(workspace.state);
   const config = loadConfig({ env: workspace.env, cwd: workspace.dir });

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { useFakeProvider } from './helpers/fake-provider-fixture.js';
 import { createWorkspace, type Workspace } from './helpers/workspace.js';
 import { openRouterKey, openRouterModel } from './fake-provider/catalog-routes.js';
-import { Ledger } from '../src/ledger/index.js';
+import { Ledger, type SqliteDb } from '../src/ledger/index.js';
 
 const provider = useFakeProvider();
 let workspace: Workspace;
@@ -95,7 +95,7 @@ describe('new free models on trial', () => {
     const models = await workspace.run(['models', 'list', '--json']);
     const rows = JSON.parse(models.stdout) as Array<{ id: string; evals?: { passed: number; tested: number } }>;
     // the shipped example skills are in the skills path too: their trials ran, and this fake answers them wrongly
-    const ledger = new Ledger(path.join(workspace.state, 'ledger.db'));
+    const ledger = new Ledger<SqliteDb>(path.join(workspace.state, 'ledger.db'));
     const trialled = new Set((ledger.db.sqlite.prepare("SELECT skill FROM eval_results WHERE candidate = 'openrouter/vendor/beta:free' AND status <> 'not_run'").all() as Array<{ skill: string }>).map((row) => row.skill));
     ledger.close();
     expect(trialled.size).toBeGreaterThan(1);
@@ -138,7 +138,7 @@ describe('real runs as evidence', () => {
     // broken answered twice (first try and the repair) with invalid JSON; right then served
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).steps[0].model).toBe('right');
-    const ledger = new Ledger(path.join(workspace.state, 'ledger.db'));
+    const ledger = new Ledger<SqliteDb>(path.join(workspace.state, 'ledger.db'));
     try {
       const rows = ledger.evalResultsOf('extract');
       expect(rows.map((row) => [row.case_id, row.candidate, row.status])).toEqual([['run:parse', 'local/broken', 'fail']]);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/index.js';
 import { loadSkill } from '../src/skills/index.js';
-import { openLedger, type Ledger } from '../src/ledger/index.js';
+import { openLedger, type Ledger, type SqliteDb } from '../src/ledger/index.js';
 import { runSkill } from '../src/runner/run-skill.js';
 import { silentProgress } from '../src/runner/progress.js';
 import { BadInputError } from '../src/errors.js';
@@ -15,7 +15,7 @@ import { startEffectReceiver, type EffectReceiver } from './helpers/effect-recei
 
 let receiver: EffectReceiver;
 let dir: string;
-let ledger: Ledger;
+let ledger: Ledger<SqliteDb>;
 
 beforeAll(async () => {
   receiver = await startEffectReceiver();

@@ -4,11 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openLedger, type Ledger, type ReserveInput } from '../src/ledger/index.js';
+import { openLedger, type Ledger, type SqliteDb, type ReserveInput } from '../src/ledger/index.js';
 import { MIGRATIONS } from '../src/ledger/migrations.js';
 
 let dir: string;
-let ledger: Ledger;
+let ledger: Ledger<SqliteDb>;
 const at = (time: string) => Date.parse(`2026-11-26T${time}Z`);
 const providers = [{ name: 'p', windows: [5] }];
 

@@ -84,9 +84,17 @@ describe("the fake provider's answers", () => {
     expect(body.usage.cost).toBe(0.0002);
   });
 
-  it('the chunks of an SSE answer satisfy ChatStreamChunk, including the error chunk', async () => {
+  it('a JSON tool call satisfies ChatResult', async () => {
+    provider.enqueue({ toolCall: { name: 'bash', arguments: { command: 'echo hi' } } });
+    const response = await post(`${endpoint.base_url}/chat/completions`, headers, { model: base.model, messages: base.messages }, endpoint.timeouts);
+    const body = JSON.parse(await response.body.text());
+    expect(problems(schemaOf('ChatResult'), body)).toEqual([]);
+    expect(body.choices[0]).toMatchObject({ finish_reason: 'tool_calls', message: { tool_calls: [{ type: 'function', function: { name: 'bash', arguments: '{"command":"echo hi"}' } }] } });
+  });
+
+  it('the chunks of an SSE answer satisfy ChatStreamChunk, including the error chunk and a tool call', async () => {
     const chunks: unknown[] = [];
-    for (const reply of [{ text: 'Streamed summary here.' }, { midStreamError: true }]) {
+    for (const reply of [{ text: 'Streamed summary here.' }, { midStreamError: true }, { toolCall: { name: 'bash', arguments: { command: 'echo hi' } } }]) {
       provider.enqueue(reply);
       const response = await post(`${endpoint.base_url}/chat/completions`, headers, { model: base.model, messages: base.messages, stream: true }, endpoint.timeouts);
       const text = await response.body.text();
@@ -96,5 +104,7 @@ describe("the fake provider's answers", () => {
     expect(chunks.length).toBeGreaterThan(3);
     for (const chunk of chunks) expect(problems(validateChunk, chunk)).toEqual([]);
     expect(chunks.some((chunk) => (chunk as { error?: unknown }).error !== undefined)).toBe(true);
+    const argumentPieces = chunks.flatMap((chunk) => (chunk as { choices: Array<{ delta?: { tool_calls?: Array<{ function?: { arguments?: string } }> } }> }).choices.flatMap((choice) => choice.delta?.tool_calls ?? []));
+    expect(argumentPieces.map((call) => call.function?.arguments ?? '').join('')).toBe('{"command":"echo hi"}');
   });
 });

@@ -102,12 +102,28 @@ describe('shipped presets', () => {
 
   it('knows the documented limits and model facts', () => {
     expect(preset('openrouter').limits).toEqual({ requests_per_minute: 20, requests_per_day: 50 });
-    expect(preset('zai-coding').limits?.windows).toEqual([{ hours: 5, requests: 120 }]);
+    // each Z.AI tier in credits per 5 h and per week, the legacy prompt tiers in requests; lite is the default
+    for (const name of ['zai-coding', 'zai-coding-anthropic']) {
+      const zai = preset(name);
+      expect(zai.plan).toBe('lite');
+      expect(zai.limits?.peak_hours).toEqual({ timezone: 'Asia/Shanghai', from: '14:00', to: '18:00' });
+      expect(zai.plans?.lite.windows).toEqual([{ hours: 5, credits: 2000 }, { hours: 168, credits: 10000 }]);
+      expect(zai.plans?.pro.windows).toEqual([{ hours: 5, credits: 12000 }, { hours: 168, credits: 60000 }]);
+      expect(zai.plans?.max.windows).toEqual([{ hours: 5, credits: 28000 }, { hours: 168, credits: 140000 }]);
+      expect(zai.plans?.['legacy-lite'].windows).toEqual([{ hours: 5, requests: 120 }]);
+      for (const model of zai.models) expect(model.credits?.off_peak, model.id).toBe(0.5);
+    }
+    expect(preset('opencode-go').plan).toBe('go');
     expect(preset('opencode-go').limits?.windows).toEqual([
       { hours: 5, usd: 12 },
       { hours: 168, usd: 30 },
-      { hours: 720, usd: 60 },
+      { hours: 744, usd: 60 },
+      { hours: 744, usd: 15, models: ['deepseek-v4-pro'] },
+      { hours: 744, usd: 30, models: ['deepseek-v4-flash'] },
     ]);
+    // every per-model cap names a model the preset lists
+    const goIds = preset('opencode-go').models.map((model) => model.id);
+    for (const window of preset('opencode-go').limits?.windows ?? []) for (const id of window.models ?? []) expect(goIds).toContain(id);
     expect(preset('opencode-go').warnings?.join(' ')).toMatch(/use balance/i);
     const nemotron = preset('openrouter').models.find((model) => model.id === 'nvidia/nemotron-3-super-120b-a12b:free');
     expect(nemotron?.trains_on_data).toBe(true);
@@ -116,7 +132,7 @@ describe('shipped presets', () => {
     expect(zaiIds).toEqual(['glm-5.1', 'glm-5-turbo', 'glm-4.7', 'glm-4.5-air']);
     for (const model of preset('zai-coding').models) {
       expect(model.thinking).toBe('zai-thinking');
-      if (model.id.startsWith('glm-5')) expect(model.quota_weight).toBeGreaterThanOrEqual(2);
+      if (model.id.startsWith('glm-5')) expect(model.quota_weight).toEqual({ peak: 3, off_peak: 2 });
     }
   });
 

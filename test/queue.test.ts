@@ -4,11 +4,12 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeProvider, type FakeProvider } from './fake-provider/server.js';
 import { loadConfig } from '../src/config/index.js';
 import { loadSkill } from '../src/skills/index.js';
-import { openLedger, type Ledger } from '../src/ledger/index.js';
+import type { Ledger } from '../src/ledger/index.js';
+import { openLedgerUnderTest, stopSharedCluster } from './helpers/ledger-backends.js';
 import { deferRun, runWorker } from '../src/queue/index.js';
 import { deferEval } from '../src/queue/eval-job.js';
 import { runSkill } from '../src/runner/run-skill.js';
@@ -59,8 +60,9 @@ beforeEach(async () => {
   provider = await startFakeProvider();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'portai-queue-'));
   fs.mkdirSync(path.join(dir, 'skills'));
-  ledger = openLedger(path.join(dir, 'state'));
+  ledger = await openLedgerUnderTest(path.join(dir, 'state'));
 });
+afterAll(() => stopSharedCluster());
 afterEach(async () => {
   ledger.close();
   await provider.close();

@@ -123,7 +123,7 @@ describe('plan() invariants over random configs, usage and faults', () => {
             privateSeen++;
             expect(known.trains_on_data === false || (known.trains_on_data === undefined && entry.family === 'openrouter')).toBe(true);
           }
-          const weight = known.quota_weight ?? 1;
+          const weight = (known.quota_weight as number | undefined) ?? 1; // the generator gives plain numbers
           if (entry.limits.requests_per_minute !== undefined) expect(counted.minute + weight).toBeLessThanOrEqual(entry.limits.requests_per_minute);
           if (entry.limits.requests_per_day !== undefined) expect(counted.day + weight).toBeLessThanOrEqual(entry.limits.requests_per_day);
           const active = blocks.filter((block) => block.provider === entry.name && (block.until_ms === null || block.until_ms > now));
@@ -138,7 +138,7 @@ describe('plan() invariants over random configs, usage and faults', () => {
         const entry = cfg.providers[chosen.provider];
         const known = entry.models.find((item) => item.id === chosen.model) as ResolvedModel;
         const counted = snapshot.providers[entry.name];
-        const weight = known.quota_weight ?? 1;
+        const weight = (known.quota_weight as number | undefined) ?? 1; // the generator gives plain numbers
         counted.minute += weight;
         counted.day += weight;
         counted.windows[0].requests += weight;

@@ -322,6 +322,12 @@ describe('refused before anything is sent', () => {
   const refusals: Array<[string, Record<string, unknown>, string]> = [
     ['previous_response_id', { input: 'x', previous_response_id: 'resp_abc' }, 'portai does not store responses; send the full conversation'],
     ['a built-in tool', { input: 'x', tools: [{ type: 'web_search' }] }, "tools[0].type: refused by portai serve: 'web_search' is a built-in tool"],
+    ["Codex's hosted web search, with the setting that turns it off", { input: 'x', tools: [{ type: 'web_search', external_web_access: false }] }, 'web_search = "disabled" in ~/.codex/config.toml'],
+    [
+      "Codex's sub-agent namespace, with the setting that turns it off",
+      { input: 'x', tools: [{ type: 'namespace', name: 'multi_agent_v1', description: 'sub-agents', tools: [{ type: 'function', name: 'spawn_agent', parameters: { type: 'object' } }] }] },
+      "tools[0].type: refused by portai serve: a 'namespace' of tools (Codex's sub-agents) is not translated; portai serve forwards only type 'function' (Codex: [agents] enabled = false",
+    ],
     ['a file input part', { input: [{ role: 'user', content: [{ type: 'input_file', file_id: 'file-1' }] }] }, 'input[0].content[0].type: refused'],
     ['a built-in tool call item', { input: [{ type: 'web_search_call', id: 'ws_1' }] }, 'input[0].type: refused'],
     ["the chat edge's own refusals (OpenRouter provider preferences)", { input: 'x', provider: { sort: 'price' } }, 'provider: refused by portai serve'],
@@ -372,7 +378,7 @@ describe('portai serve --print-env codex', () => {
       expect(shown.stdout).toContain('wire_api = "responses"');
       const refused = await runCli(['serve', '--print-env', 'vim'], { env: baseEnv(home), cwd: home });
       expect(refused.code).toBe(2);
-      expect(refused.stderr).toContain('expected claude, hermes or codex');
+      expect(refused.stderr).toContain('expected claude, hermes, codex or opencode');
     } finally {
       fs.rmSync(home, { recursive: true, force: true });
     }

@@ -11,6 +11,7 @@ import { ClientError } from '../src/serve/client-error.js';
 import { serveCommand } from '../src/serve/serve-command.js';
 import type { Ledger } from '../src/ledger/index.js';
 import type { Config } from '../src/types.js';
+import { repoRoot } from './helpers/cli.js';
 
 const temporary: string[] = [];
 afterEach(() => {
@@ -101,6 +102,48 @@ describe('printEnv', () => {
     expect(text).toContain('export ANTHROPIC_MODEL=think\n');
     expect(text).toContain('export ANTHROPIC_DEFAULT_HAIKU_MODEL=free\n');
     expect(text).not.toContain('/v1');
+  });
+
+  it('Codex: hosted web search, sub-agent namespace tools, update check, analytics and feedback off, root keys before tables', () => {
+    const text = printEnv('codex', 'http://127.0.0.1:8787', 'tok-123', aliases);
+    const firstTable = text.indexOf('\n[');
+    for (const line of ['model = "think"', 'model_provider = "portai"', 'web_search = "disabled"', 'check_for_update_on_startup = false']) {
+      expect(text).toContain(`\n${line}\n`);
+      expect(text.indexOf(`\n${line}\n`)).toBeLessThan(firstTable);
+    }
+    expect(text).toContain('[analytics]\nenabled = false\n');
+    expect(text).toContain('[feedback]\nenabled = false\n');
+    expect(text).toContain('[agents]\nenabled = false\n');
+    expect(text).toContain('# export PORTAI_SERVE_TOKEN=tok-123');
+  });
+
+  it('opencode: an openai-compatible provider on /v1, the token from the environment, the exact aliases as models', () => {
+    const text = printEnv('opencode', 'http://127.0.0.1:8787', 'tok-123', aliases);
+    expect(text).toContain('// export PORTAI_SERVE_TOKEN=tok-123\n');
+    const config = JSON.parse(text.slice(text.indexOf('\n{') + 1));
+    expect(config).toMatchObject({ model: 'portai/think', small_model: 'portai/free', autoupdate: false, share: 'disabled' });
+    expect(config.provider.portai).toEqual({
+      npm: '@ai-sdk/openai-compatible',
+      name: 'portai',
+      options: { baseURL: 'http://127.0.0.1:8787/v1', apiKey: '{env:PORTAI_SERVE_TOKEN}' },
+      models: { free: { name: 'free' }, think: { name: 'think' } },
+    });
+    // the token itself is not in the JSON: the file may be committed with a project
+    expect(JSON.stringify(config)).not.toContain('tok-123');
+  });
+
+  it("the README's Codex and opencode recipes are what --print-env prints for the starter aliases", () => {
+    const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    const section = (title: string, fence: string) => {
+      const start = readme.indexOf(title);
+      return new RegExp('```' + fence + '\\n([\\s\\S]*?)```').exec(readme.slice(start))?.[1] ?? '';
+    };
+    const starter = { free: { effort: 'low' as const }, think: { effort: 'high' as const }, '*haiku*': { effort: 'low' as const, tag: 'background' }, '*sonnet*': { effort: 'high' as const } };
+    const opencode = printEnv('opencode', 'http://127.0.0.1:8787', 'tok', starter);
+    expect(JSON.parse(section('### Put opencode behind portai', 'json'))).toEqual(JSON.parse(opencode.slice(opencode.indexOf('\n{') + 1)));
+    // TOML settings without comments and blank lines, in order
+    const settings = (toml: string) => toml.split('\n').map((line) => line.replace(/\s+#.*$/, '').trim()).filter((line) => line !== '' && !line.startsWith('#'));
+    expect(settings(section('### Put Codex behind portai', 'toml'))).toEqual(settings(printEnv('codex', 'http://127.0.0.1:8787', 'tok', starter)));
   });
 
   it('Hermes: custom provider on /v1 with the token, no fallbacks, every auxiliary task on main', () => {

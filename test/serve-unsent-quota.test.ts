@@ -38,7 +38,7 @@ describe('serve counts only upstream requests that reached a server', () => {
     expect(attempts.filter((row) => row.provider === 'openrouter').length).toBeGreaterThan(0);
     const reached = harness.fake.requests.filter((request) => request.path.endsWith('/v1/messages')).length;
     expect(reached).toBeGreaterThan(0);
-    const snapshot = harness.ledger.usage(providerWindows(harness.config), Date.now());
+    const snapshot = harness.ledger.usage(providerWindows(harness.config, Date.now()), Date.now());
     expect(snapshot.providers.openrouter.day).toBe(0);
     expect(snapshot.providers.openrouter.minute).toBe(0);
     expect(snapshot.providers.zai.day).toBe(reached);

@@ -1,21 +1,39 @@
 // What most commands need: the config and the ledger, loaded once, on demand.
 import type { Config } from '../types.js';
 import type { Ledger } from '../ledger/index.js';
-import { ledgerHome } from '../ledger/home.js';
 
 export interface GlobalOptions {
   config?: string;
   debug?: boolean;
+  /** use the local SQLite ledger instead of the shared one; only free models run */
+  offline?: boolean;
+}
+
+// the command's global options and the config it loaded: the ledger's location may be in the config
+let commandGlobals: GlobalOptions = {};
+let loadedConfig: Config | undefined;
+
+/** main.ts hands every command's global options here before the command runs. */
+export function rememberGlobals(globals: GlobalOptions): void {
+  commandGlobals = globals;
 }
 
 export async function loadConfigFor(options: GlobalOptions): Promise<Config> {
   const { loadConfig } = await import('../config/index.js');
-  return loadConfig({ flag: options.config, env: process.env, cwd: process.cwd() });
+  loadedConfig = loadConfig({ flag: options.config, env: process.env, cwd: process.cwd() });
+  return loadedConfig;
 }
 
-export async function openLedgerFor(): Promise<Ledger> {
-  const { openLedger } = await import('../ledger/index.js');
-  return openLedger(ledgerHome());
+/**
+ * The shared ledger (PORTAI_LEDGER_URL or the config's ledger.url) or the local SQLite file. A command that has not
+ * loaded the config loads it here when it may name the ledger: a broken config stops the command rather than
+ * letting it write to the wrong ledger.
+ */
+export async function openLedgerFor(config: Config | undefined = loadedConfig): Promise<Ledger> {
+  const { openChosenLedger } = await import('../ledger/index.js');
+  let chosen = config;
+  if (!chosen && !process.env.PORTAI_LEDGER_URL && !commandGlobals.offline) chosen = await loadConfigFor(commandGlobals);
+  return openChosenLedger({ configUrl: chosen?.ledger?.url, offline: commandGlobals.offline, env: process.env, warn: (line) => process.stderr.write(`${line}\n`) });
 }
 
 export function printJson(value: unknown): void {

@@ -18,12 +18,14 @@ function build(): Command {
     .version(version, '-V, --version')
     .option('--config <file>', 'config file (default: $PORTAI_CONFIG, ./portai.yaml, ~/.config/portai/config.yaml)')
     .option('--debug', 'show stack traces on errors')
+    .option('--offline', 'use the local SQLite ledger instead of the shared one (ledger.url); only free models run')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   const globals = (): GlobalOptions => program.opts<GlobalOptions>();
   const run = <T extends unknown[]>(load: () => Promise<{ default: (globals: GlobalOptions, ...args: T) => Promise<number | void> }>) =>
     async (...args: T) => {
       const module = await load();
+      (await import('./context.js')).rememberGlobals(globals());
       const code = await module.default(globals(), ...args);
       process.exitCode = code ?? 0;
     };
@@ -62,7 +64,12 @@ function build(): Command {
   providers.command('list').option('--json').description('billing class, limits, what is left today, blocks').action(run(() => import('./commands/providers-list.js')));
   providers.command('unblock <name>').description('clear a cost alarm or other block on a provider').action(run(() => import('./commands/providers-unblock.js')));
 
-  program.command('usage').option('--json').description('requests and spend per provider per window').action(run(() => import('./commands/usage.js')));
+  program
+    .command('usage')
+    .option('--json')
+    .option('--reconcile', "read each provider's own counters and raise portai's where the provider counts more (never lower)")
+    .description('requests and spend per provider per window')
+    .action(run(() => import('./commands/usage.js')));
   const queue = program.command('queue').description('deferred runs');
   queue.command('list [id]').option('--json').option('--all', 'include finished jobs').description('jobs with their state, wait time and reason').action(run(() => import('./commands/queue-list.js')));
   queue.command('cancel <id>').description('cancel a queued or waiting job (by its run id or job id)').action(run(() => import('./commands/queue-cancel.js')));
@@ -89,7 +96,7 @@ function build(): Command {
     .description('a local OpenAI- and Anthropic-compatible endpoint on 127.0.0.1 that routes every request through the guards')
     .option('--port <n>', 'port (default 8787)')
     .option('--host <host>', 'bind another address than 127.0.0.1 (warned: only for a trusted network)')
-    .option('--print-env <client>', 'print the settings for claude (Claude Code), hermes or codex, and exit')
+    .option('--print-env <client>', 'print the settings for claude (Claude Code), hermes, codex or opencode, and exit')
     .action(run(() => import('./commands/serve.js')));
 
   program
@@ -98,6 +105,13 @@ function build(): Command {
     .option('--open', 'open the link in the system browser')
     .description('a read-only web page over the ledger: quota burn-down, spend, model health, runs, queue')
     .action(run(() => import('./commands/dashboard.js')));
+  const ledgerCommand = program.command('ledger').description('the ledger itself');
+  ledgerCommand
+    .command('migrate')
+    .requiredOption('--to <url>', 'the shared PostgreSQL ledger: postgres://user@host:port/database (password from PGPASSWORD or ~/.pgpass)')
+    .description("copy this machine's SQLite ledger (PORTAI_HOME) into a shared PostgreSQL ledger; running it again copies nothing twice")
+    .action(run(() => import('./commands/ledger-migrate.js')));
+
   program.command('init').option('--force', 'overwrite existing files').description('write a starter portai.yaml and an example skill').action(run(() => import('./commands/init.js')));
   program.command('where').option('--json').description('the config file in use, the skills folders, the state folder and the ledger').action(run(() => import('./commands/where.js')));
   program.command('completion <shell>').description('print a completion script for bash, zsh or fish').action(run(() => import('./commands/completion.js')));

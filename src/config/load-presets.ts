@@ -80,6 +80,8 @@ function checkPreset(file: string, loaded: LoadedYaml<Preset>): void {
     throw new BadInputError(message, { place: { file, field: fieldPath.join('.'), ...loaded.placeOf(fieldPath) }, hint });
   };
   if (preset.name !== expected) fail(`preset name '${preset.name}' differs from its file name`, ['name'], `set name: ${expected}`);
+  if (preset.plan !== undefined && !preset.plans?.[preset.plan]) fail(`default plan '${preset.plan}' is not one of its plans`, ['plan'], `use one of: ${Object.keys(preset.plans ?? {}).join(', ') || '(add plans:)'}`);
+  if (preset.plans && preset.plan === undefined) fail('a preset with plan tiers must name the default one', ['plans'], `add plan: ${Object.keys(preset.plans)[0]} (the smallest tier)`);
   // a generic preset leaves the URL to the config; every other preset must say where it lives
   if (preset.family === 'generic') return;
   if (!preset.base_urls[preset.wire]) fail(`no base URL for its wire '${preset.wire}'`, ['base_urls'], `add base_urls.${preset.wire}`);

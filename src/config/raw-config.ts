@@ -7,6 +7,8 @@ export interface RawProvider {
   base_urls?: Partial<Record<WireProtocol, string>>;
   api_key_env?: string;
   billing?: Billing;
+  /** the plan tier bought (lite, pro, max): picks the preset's plans.<tier> limits */
+  plan?: string;
   limits?: Limits;
   models?: ModelFacts[];
   headers?: Record<string, string>;
@@ -22,6 +24,7 @@ export interface RawConfig {
   serve?: { privacy?: Privacy; models?: Record<string, ServeAlias>; allow?: ServeFeature[] };
   calendars?: Record<string, CalendarTarget>;
   retry?: { max_wait_seconds?: number };
+  ledger?: { url: string };
 }
 
 /** Where a field is, for errors found after the schema passed. Empty for the built-in default. */

@@ -8,6 +8,7 @@ import { expandHome } from './find-config-file.js';
 import { packageRoot } from './package-root.js';
 import type { PlaceOf, RawConfig } from './raw-config.js';
 import { resolveProvider } from './resolve-provider.js';
+import { urlHasPassword } from '../ledger/postgres/sql.js';
 import { withDefaultCalendar } from './default-calendar.js';
 import type { PresetSource } from './load-presets.js';
 
@@ -37,13 +38,20 @@ export function resolveConfig(raw: RawConfig, presets: PresetSource, source: Res
     if (!preset) {
       fail(`unknown preset '${entry.preset}'`, ['providers', name, 'preset'], `providers.${name}.preset`, `available presets: ${[...presets.keys()].sort().join(', ')}`);
     }
+    checkPlan(name, entry.plan, preset as Preset, fail);
     const provider = resolveProvider(name, entry, preset as Preset);
+    checkTimeZones(name, provider, fail);
+    checkCappedModels(name, provider, fail);
     const missingWire = [provider.wire, ...provider.models.map((model) => model.wire)].find((wire) => !provider.base_urls[wire]);
     if (missingWire) {
       const key = missingWire === provider.wire ? 'base_url' : `base_urls.${missingWire}`;
       fail(`provider '${name}' (preset ${provider.preset}) has no base URL for ${missingWire}`, ['providers', name], `providers.${name}`, `add ${key}: https://… to this provider`);
     }
     providers[name] = provider;
+  }
+  // the file is kept in git and copied between machines: a password in it would travel with it
+  if (raw.ledger && urlHasPassword(raw.ledger.url)) {
+    fail('ledger.url holds a password', ['ledger', 'url'], 'ledger.url', 'remove it from the URL (postgres://user@host/db) and set PGPASSWORD, or put it in ~/.pgpass');
   }
   const routes = raw.routes ?? [];
   checkRoutes(routes, providers, source.file, source.placeOf);
@@ -62,7 +70,40 @@ export function resolveConfig(raw: RawConfig, presets: PresetSource, source: Res
       models: Object.assign(lookupTable<ServeAlias>(), raw.serve?.models),
       ...(raw.serve?.allow?.length ? { allow: raw.serve.allow } : {}),
     },
+    ...(raw.ledger ? { ledger: { url: raw.ledger.url } } : {}),
   };
+}
+
+type Fail = (message: string, fieldPath: Array<string | number>, field: string, hint: string) => never;
+
+function checkPlan(name: string, plan: string | undefined, preset: Preset, fail: Fail): void {
+  if (plan === undefined) return;
+  const tiers = Object.keys(preset.plans ?? {});
+  if (tiers.length === 0) fail(`preset ${preset.name} has no plan tiers`, ['providers', name, 'plan'], `providers.${name}.plan`, `remove plan, or state the plan's numbers under providers.${name}.limits`);
+  if (!tiers.includes(plan)) fail(`unknown plan '${plan}' for preset ${preset.name}`, ['providers', name, 'plan'], `providers.${name}.plan`, `use one of: ${tiers.join(', ')}`);
+}
+
+/** Calendar windows and peak hours name a time zone; a typo would silently count in the wrong day. */
+function checkTimeZones(name: string, provider: ResolvedProvider, fail: Fail): void {
+  const zones: Array<{ zone: string; field: string; path: Array<string | number> }> = [];
+  (provider.limits.windows ?? []).forEach((window, index) => {
+    if (window.timezone !== undefined) zones.push({ zone: window.timezone, field: `limits.windows.${index}.timezone`, path: ['providers', name, 'limits', 'windows', index, 'timezone'] });
+  });
+  if (provider.limits.peak_hours) zones.push({ zone: provider.limits.peak_hours.timezone, field: 'limits.peak_hours.timezone', path: ['providers', name, 'limits', 'peak_hours', 'timezone'] });
+  for (const { zone, field, path: fieldPath } of zones) {
+    if (!isTimeZone(zone)) fail(`unknown time zone '${zone}' in provider '${name}' (preset ${provider.preset})`, fieldPath, `providers.${name}.${field}`, 'use an IANA name such as Asia/Shanghai (UTC+8) or UTC');
+  }
+}
+
+/** A per-model cap naming a model the provider does not know would never hold anything back. */
+function checkCappedModels(name: string, provider: ResolvedProvider, fail: Fail): void {
+  const known = new Set(provider.models.map((model) => model.id));
+  (provider.limits.windows ?? []).forEach((window, index) => {
+    const unknown = (window.models ?? []).find((id) => !known.has(id));
+    if (unknown !== undefined) {
+      fail(`the per-model cap names '${unknown}', which provider '${name}' does not list`, ['providers', name, 'limits', 'windows', index, 'models'], `providers.${name}.limits.windows.${index}.models`, `list the model under providers.${name}.models, or use one of: ${[...known].join(', ')}`);
+    }
+  });
 }
 
 function lookupTable<T>(): Record<string, T> {

@@ -9,6 +9,9 @@ export function resolveProvider(name: string, entry: RawProvider, preset: Preset
   const base_urls = { ...preset.base_urls, ...entry.base_urls };
   if (entry.base_url) base_urls[wire] = entry.base_url;
   const listed = entry.models ?? [];
+  // the tier's numbers over the preset's shared limits; the config's own limits over both
+  const plan = entry.plan ?? preset.plan;
+  const tier = plan !== undefined ? preset.plans?.[plan] : undefined;
   return {
     name,
     preset: preset.name,
@@ -19,7 +22,7 @@ export function resolveProvider(name: string, entry: RawProvider, preset: Preset
     auth: preset.auth,
     headers: { ...preset.headers, ...entry.headers },
     billing,
-    limits: { ...preset.limits, ...entry.limits },
+    limits: { ...preset.limits, ...tier, ...entry.limits },
     models: mergeModels(preset.models, listed).map((model) => resolveModel(withTraining(model, preset), wire, billing)),
     // `<provider>/*` means what the user listed, in their order, when they listed anything
     wildcard: (listed.length > 0 ? listed : preset.models).map((model) => model.id),
@@ -27,6 +30,7 @@ export function resolveProvider(name: string, entry: RawProvider, preset: Preset
     catalog: preset.catalog,
     quota_url: preset.quota_url,
     warnings: [...(preset.warnings ?? [])],
+    ...(plan !== undefined && tier ? { plan, plan_chosen: entry.plan !== undefined } : {}),
   };
 }
 

@@ -26,8 +26,9 @@ providers:
   # Z.AI's terms restrict the plan to supported coding tools; read them before routing chores here.
   zai-coding:
     preset: zai-coding
-    # The Lite plan allows ~120 prompts per 5 hours; Pro ~600, Max ~2400:
-    # limits: { windows: [ { hours: 5, requests: 600 } ] }
+    # The tier you bought: lite (2,000 credits per 5 hours, 10,000 a week), pro, max; a plan bought before
+    # 2026-07-30 counts prompts: legacy-lite (~120 per 5 hours), legacy-pro, legacy-max.
+    plan: lite
 
   # OpenCode Go: $10 a month, limits of $12 per 5 hours, $30 a week, $60 a month at list prices.
   # Key: OPENCODE_API_KEY. Keep "Use balance" off in the OpenCode console, or requests past the limits are billed.

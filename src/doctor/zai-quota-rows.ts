@@ -13,6 +13,8 @@ export interface QuotaRow {
   counts: 'credits' | 'tokens' | 'MCP tool calls';
   /** e.g. "5 hours", "week"; undefined when the unit is unknown */
   window?: string;
+  /** the window's length in hours (a month as 744), to match it with a preset's window; undefined when unknown */
+  hours?: number;
   used?: number;
   limit?: number;
   percent?: number;
@@ -48,6 +50,7 @@ export function parseZaiQuota(body: unknown): ZaiQuota | undefined {
     quota.rows.push({
       counts,
       window: windowOf(entry.unit, entry.number),
+      hours: hoursOf(entry.unit, entry.number),
       used,
       // CREDIT_LIMIT and TIME_LIMIT rows carry the allowance as `usage`; older TOKENS_LIMIT rows only used + remaining
       limit: numberOr(entry.usage) ?? (used !== undefined && remaining !== undefined ? used + remaining : undefined),
@@ -62,6 +65,14 @@ function windowOf(unit: unknown, number: unknown): string | undefined {
   const name = typeof unit === 'number' ? UNITS[unit] : undefined;
   if (!name) return undefined;
   return typeof number === 'number' && number !== 1 ? `${number} ${name}s` : name;
+}
+
+const UNIT_HOURS: Record<number, number> = { 1: 24, 3: 1, 5: 744, 6: 168 };
+
+function hoursOf(unit: unknown, number: unknown): number | undefined {
+  const hours = typeof unit === 'number' ? UNIT_HOURS[unit] : undefined;
+  if (hours === undefined) return undefined;
+  return hours * (typeof number === 'number' && number > 0 ? number : 1);
 }
 
 function numberOr(value: unknown): number | undefined {

@@ -19,7 +19,7 @@ export interface EvalDryRun {
 export function evalDryRun(options: Omit<EvalOptions, 'progress' | 'sleep'>): EvalDryRun {
   const reserve = options.config.defaults.evals?.reserve ?? 0.2;
   const { config, ledger, skill, tests } = options;
-  const now = (options.clock ?? Date.now)();
+  const now = (options.clock ?? (() => ledger.now()))();
   const { candidates, rejected } = chooseCandidates(options);
   const perCandidate = tests.cases.reduce((sum, testCase) => sum + repeatOf(testCase, options.repeat), 0);
   const counts = new Map<string, number>();
@@ -49,7 +49,7 @@ export function formatDryRun(dry: EvalDryRun): string[] {
       // what --defer may use of it: the window less the reserve ordinary runs keep
       const deferred = Math.max(0, Math.floor(limit.limit * (1 - dry.reserve) * 1e6) / 1e6 - limit.used);
       const amount = (value: number) => (limit.unit === 'usd' ? value.toFixed(2) : String(Math.floor(value)));
-      lines.push(`  ${limit.window}: ${limit.remaining} ${limit.unit === 'usd' ? 'USD' : 'requests'} left of ${limit.limit} (${amount(deferred)} for --defer, which leaves ${Math.round(dry.reserve * 100)}% to ordinary runs)`);
+      lines.push(`  ${limit.window}: ${limit.remaining} ${limit.unit === 'usd' ? 'USD' : limit.unit} left of ${limit.limit} (${amount(deferred)} for --defer, which leaves ${Math.round(dry.reserve * 100)}% to ordinary runs)`);
     }
     if (item.limits.length === 0) lines.push('  no request limits configured');
   }

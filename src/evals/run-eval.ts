@@ -72,7 +72,7 @@ export function chooseCandidates(options: Pick<EvalOptions, 'config' | 'ledger' 
   }
   const candidates: string[] = [];
   const rejected: Rejection[] = [];
-  const clock = options.clock ?? Date.now;
+  const clock = options.clock ?? (() => ledger.now());
   // each case's step may match another route; their union is the set
   for (const testCase of tests.cases) {
     const { step, messages } = caseMessages(skill, testCase, config, options.env);
@@ -85,7 +85,7 @@ export function chooseCandidates(options: Pick<EvalOptions, 'config' | 'ledger' 
 
 export async function runEval(options: EvalOptions): Promise<EvalReport> {
   const { config, ledger, skill, tests } = options;
-  const clock = options.clock ?? Date.now;
+  const clock = options.clock ?? (() => ledger.now());
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const render = runRenderCases(skill, tests.render, config, options.env);
   const { candidates, rejected } = chooseCandidates(options);

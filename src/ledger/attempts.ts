@@ -4,13 +4,25 @@
 import { newId as ulid } from './ids.js';
 import type { Billing, ErrorKind, ProviderUsage, UsageSnapshot } from '../types.js';
 import { type Db, iso } from './db.js';
-import { addHold, heldByProvider, takeHold } from './holds.js';
+import { addHold, heldByProvider, takeHold, type Held } from './holds.js';
+import { BUCKET_SIZES, COUNTED_COLUMNS, countChange, oldestSince, usageSince, type CountedAttempt } from './usage-counters.js';
+
+/**
+ * One window as the ledger counts it: attempts started at or after `since_ms`, of every model or only `models`.
+ * What the window is (rolling hours, a calendar week in a time zone) is the caller's business (router/window-span.ts).
+ */
+export interface LedgerWindow {
+  since_ms: number;
+  models?: string[];
+  /** a rolling window's length, echoed back in the usage */
+  hours?: number;
+}
 
 export interface ProviderWindows {
   name: string;
-  /** rolling window lengths in hours, in the order of the provider's limits.windows */
-  windows: number[];
-  /** rolling windows (the minute and each of windows) count this much longer; default 0 */
+  /** in the order of the provider's limits.windows: a rolling length in hours, or a span to count */
+  windows: Array<number | LedgerWindow>;
+  /** rolling windows (the minute and each rolling-hours window) count this much longer; default 0 */
   margin_ms?: number;
 }
 
@@ -26,6 +38,8 @@ export interface ReserveInput {
   reserved_usd: number;
   /** worst-case cost at list price, USD: counts against USD windows until the real figure is known */
   list_usd_reserved?: number;
+  /** worst-case credits (Z.AI credit plans): count against credit windows until the real figure is known */
+  credits_reserved?: number;
   client?: string | null;
   now_ms: number;
 }
@@ -39,6 +53,8 @@ export interface AttemptResult {
   output_tokens?: number;
   cost_usd?: number;
   list_usd?: number;
+  /** credits drawn, from the reported tokens; absent keeps the reserved worst case */
+  credits?: number;
   /** the request never left this machine: it stops counting (weight and list price 0), the row stays as history */
   released?: boolean;
   duration_ms: number;
@@ -81,69 +97,65 @@ export function usage(db: Db, providers: ProviderWindows[], now: number, exceptR
   const dayStart = startOfUtcDay(now);
   const snapshot: UsageSnapshot = { now_ms: now, providers: {}, metered_usd_today: 0 };
   const held = heldByProvider(db, now, exceptRun);
-  for (const provider of providers) snapshot.providers[provider.name] = withHolds(providerUsage(db, provider, now, dayStart), held.get(provider.name) ?? 0);
+  for (const provider of providers) snapshot.providers[provider.name] = withHolds(providerUsage(db, provider, now, dayStart), held.get(provider.name));
   // every reported cost is real money, a "free" one too (that raises the cost alarm); a request still in flight
   // counts at its reserved worst case (0 for free and subscription requests, unless a paid feature was reserved)
-  const spent = db
-    .statement(
-      `SELECT COALESCE(SUM(COALESCE(cost_usd, reserved_usd)), 0) AS usd
-       FROM attempts WHERE started_ms >= ?`,
-    )
-    .get(dayStart) as { usd: number };
-  snapshot.metered_usd_today = spent.usd;
+  snapshot.metered_usd_today = usageSince(db, { since_ms: dayStart }).spend_usd;
   return snapshot;
 }
 
-/** Requests held for other runs' later steps count as used in the day and the rolling windows (not the minute). */
-function withHolds(usage: ProviderUsage, held: number): ProviderUsage {
-  if (held === 0) return usage;
-  return { ...usage, day: usage.day + held, windows: usage.windows.map((window) => ({ ...window, requests: window.requests + held })) };
+/** Requests (and credits) held for other runs' later steps count as used in the day and the windows (not the minute). */
+function withHolds(usage: ProviderUsage, held: Held | undefined): ProviderUsage {
+  if (!held || (held.weight === 0 && held.credits === 0)) return usage;
+  return {
+    ...usage,
+    day: usage.day + held.weight,
+    windows: usage.windows.map((window) => ({ ...window, requests: window.requests + held.weight, credits: (window.credits ?? 0) + held.credits })),
+  };
 }
 
+/** A bare number is a rolling window of that many hours, as before calendar and per-model windows existed. */
+function asLedgerWindow(window: number | LedgerWindow, now: number, margin: number): LedgerWindow {
+  return typeof window === 'number' ? { since_ms: now - window * 3_600_000 - margin + 1, hours: window } : window;
+}
+
+/** Read from the running counters (usage-counters.ts): the same few rows whether the day holds 10 attempts or 100,000. */
 function providerUsage(db: Db, provider: ProviderWindows, now: number, dayStart: number): ProviderUsage {
   const margin = provider.margin_ms ?? 0;
-  const minuteStart = now - 60_000 - margin;
-  const windowStarts = provider.windows.map((hours) => now - hours * 3_600_000 - margin);
-  const from = Math.min(dayStart, minuteStart, now - IN_FLIGHT_HORIZON_MS, ...windowStarts);
-  const windowColumns = windowStarts
-    .map(
-      (_start, index) => `,
-        COALESCE(SUM(CASE WHEN started_ms > @w${index} THEN weight END), 0) AS w${index}_requests,
-        COALESCE(SUM(CASE WHEN started_ms > @w${index} THEN COALESCE(list_usd, list_usd_reserved) END), 0) AS w${index}_usd,
-        MIN(CASE WHEN started_ms > @w${index} AND weight > 0 THEN started_ms END) AS w${index}_oldest`,
-    )
-    .join('');
-  const sql = `SELECT
-      COALESCE(SUM(CASE WHEN started_ms > @minute THEN weight END), 0) AS minute,
-      MIN(CASE WHEN started_ms > @minute AND weight > 0 THEN started_ms END) AS minute_oldest,
-      COALESCE(SUM(CASE WHEN started_ms >= @day THEN weight END), 0) AS day,
-      COALESCE(SUM(CASE WHEN started_ms >= @day THEN
-        COALESCE(cost_usd, reserved_usd) END), 0) AS usd_today,
-      COALESCE(SUM(CASE WHEN status = 'reserved' AND started_ms > @flight THEN 1 END), 0) AS in_flight${windowColumns}
-    FROM attempts WHERE provider = @provider AND started_ms > @from`;
-  const parameters: Record<string, unknown> = { minute: minuteStart, day: dayStart, flight: now - IN_FLIGHT_HORIZON_MS, provider: provider.name, from: from - 1 };
-  windowStarts.forEach((start, index) => (parameters[`w${index}`] = start));
-  const row = db.statement(sql).get(parameters) as Record<string, number | null>;
+  const name = provider.name;
+  const minuteEdge = now - 60_000 - margin;
+  const minute = usageSince(db, { provider: name, after_ms: minuteEdge });
+  const day = usageSince(db, { provider: name, since_ms: dayStart });
+  const flight = usageSince(db, { provider: name, after_ms: now - IN_FLIGHT_HORIZON_MS });
   return {
-    provider: provider.name,
-    minute: row.minute ?? 0,
-    minute_oldest_ms: row.minute_oldest ?? undefined,
-    day: row.day ?? 0,
-    windows: provider.windows.map((hours, index) => ({
-      hours,
-      requests: row[`w${index}_requests`] ?? 0,
-      usd: row[`w${index}_usd`] ?? 0,
-      oldest_ms: row[`w${index}_oldest`] ?? undefined,
-    })),
-    usd_today: row.usd_today ?? 0,
-    in_flight: row.in_flight ?? 0,
+    provider: name,
+    minute: minute.requests,
+    minute_oldest_ms: minute.requests > 0 ? oldestSince(db, { provider: name, after_ms: minuteEdge }) : undefined,
+    day: day.requests,
+    windows: provider.windows.map((entry) => {
+      const window = asLedgerWindow(entry, now, margin);
+      // a per-model cap sums only its models' attempts
+      const query = { provider: name, since_ms: window.since_ms, models: window.models };
+      const sums = usageSince(db, query);
+      const counted = sums.requests > 0 || sums.list_usd > 0 || sums.credits > 0;
+      return {
+        ...(window.hours !== undefined ? { hours: window.hours } : {}),
+        requests: sums.requests,
+        usd: sums.list_usd,
+        credits: sums.credits,
+        // the oldest attempt that counts in any of the window's units
+        oldest_ms: counted ? oldestSince(db, { ...query, any_unit: true }) : undefined,
+      };
+    }),
+    usd_today: day.spend_usd,
+    in_flight: flight.in_flight,
   };
 }
 
 /** A later step of the run, and the providers that could serve it, in the plan's order. */
 export interface HoldRequest<T> {
   step_id: string;
-  options: Array<{ provider: string; weight: number; admit: (snapshot: UsageSnapshot) => T | null }>;
+  options: Array<{ provider: string; weight: number; credits?: number; admit: (snapshot: UsageSnapshot) => T | null }>;
 }
 
 class HoldRefused<T> extends Error {
@@ -165,18 +177,23 @@ export function reserve<T>(
   admit: (snapshot: UsageSnapshot) => T | null,
   holds: HoldRequest<T>[] = [],
 ): { attempt_id: string } | { rejected: T } {
+  // the guards read the usage of the provider they judge (and the day's total spend): the snapshot covers this
+  // attempt's provider and those of the later steps' options, not every configured one
+  const involved = new Set([input.provider, ...holds.flatMap((hold) => hold.options.map((option) => option.provider))]);
+  const judged = providers.filter((provider) => involved.has(provider.name));
   try {
     return db.immediate(() => {
       // this step's own hold, if it has one, becomes the attempt: it must not count against itself
       if (input.run_id !== null && input.step_id !== null) takeHold(db, input.run_id, input.step_id);
-      const rejected = admit(usage(db, providers, input.now_ms));
+      const rejected = admit(usage(db, judged, input.now_ms));
       if (rejected !== null && rejected !== undefined) throw new HoldRefused(rejected);
       const id = ulid(input.now_ms);
       db.statement(
-        `INSERT INTO attempts (id, run_id, step_id, provider, model, billing, client, status, weight, reserved_usd, list_usd_reserved, started_utc, started_ms, pid)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?, ?, ?)`,
-      ).run(id, input.run_id, input.step_id, input.provider, input.model, input.billing, input.client ?? null, input.weight, input.reserved_usd, input.list_usd_reserved ?? 0, iso(input.now_ms), input.now_ms, process.pid);
-      for (const hold of holds) placeHold(db, input, providers, hold);
+        `INSERT INTO attempts (id, run_id, step_id, provider, model, billing, client, status, weight, reserved_usd, list_usd_reserved, credits_reserved, started_utc, started_ms, pid)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'reserved', ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(id, input.run_id, input.step_id, input.provider, input.model, input.billing, input.client ?? null, input.weight, input.reserved_usd, input.list_usd_reserved ?? 0, input.credits_reserved ?? 0, iso(input.now_ms), input.now_ms, process.pid);
+      countChange(db, null, { provider: input.provider, model: input.model, started_ms: input.now_ms, status: 'reserved', weight: input.weight, list_usd: null, list_usd_reserved: input.list_usd_reserved ?? 0, cost_usd: null, reserved_usd: input.reserved_usd, credits: null, credits_reserved: input.credits_reserved ?? 0 });
+      for (const hold of holds) placeHold(db, input, judged, hold);
       return { attempt_id: id };
     });
   } catch (error) {
@@ -191,7 +208,7 @@ function placeHold<T>(db: Db, input: ReserveInput, providers: ProviderWindows[],
   for (const option of hold.options) {
     const rejected = option.admit(usage(db, providers, input.now_ms));
     if (rejected === null || rejected === undefined) {
-      addHold(db, { run_id: input.run_id ?? '', step_id: hold.step_id, provider: option.provider, weight: option.weight }, input.now_ms);
+      addHold(db, { run_id: input.run_id ?? '', step_id: hold.step_id, provider: option.provider, weight: option.weight, credits: option.credits ?? 0 }, input.now_ms);
       return;
     }
     first ??= rejected;
@@ -203,29 +220,68 @@ function placeHold<T>(db: Db, input: ReserveInput, providers: ProviderWindows[],
  * The request is about to go out. Windows count it from now rather than from its reservation: the provider counts
  * it when it arrives, and between the two a process may load its HTTP client or wait for a busy CPU. Only ever
  * later, so a request counts at least as long as it would have; started_utc keeps the reservation time.
+ * `reserved_ms`, the time the caller reserved it at, lets the common case skip the read and the transaction.
  */
-export function markSent(db: Db, id: string, now_ms: number): void {
-  db.statement(`UPDATE attempts SET started_ms = MAX(started_ms, ?) WHERE id = ? AND status = 'reserved'`).run(now_ms, id);
+export function markSent(db: Db, id: string, now_ms: number, reserved_ms?: number): void {
+  if (reserved_ms !== undefined) {
+    if (now_ms <= reserved_ms) return;
+    // the usual case: sent within the second it was reserved in, so no counter bucket changes and one statement does;
+    // `started_ms = reserved` makes it a no-op (and the general path below runs) if the row is not as the caller says
+    if (BUCKET_SIZES.every((size) => Math.floor(now_ms / size) === Math.floor(reserved_ms / size))) {
+      const changed = db.statement(`UPDATE attempts SET started_ms = ? WHERE id = ? AND status = 'reserved' AND started_ms = ?`).run(now_ms, id, reserved_ms).changes;
+      if (changed > 0) return;
+    }
+  }
+  db.immediate(() => {
+    const before = countedAttempt(db, id);
+    if (!before || before.status !== 'reserved' || before.started_ms >= now_ms) return;
+    db.statement(`UPDATE attempts SET started_ms = ? WHERE id = ?`).run(now_ms, id);
+    countChange(db, before, { ...before, started_ms: now_ms });
+  });
 }
 
 export function finishAttempt(db: Db, id: string, result: AttemptResult): void {
-  db.statement(
-    `UPDATE attempts SET status = ?, error_kind = ?, error_message = ?, http_status = ?, input_tokens = ?, output_tokens = ?,
-       cost_usd = ?, list_usd = ?, duration_ms = ?, finished_utc = ?, weight = CASE WHEN ? THEN 0 ELSE weight END WHERE id = ?`,
-  ).run(
-    result.status,
-    result.error_kind ?? null,
-    result.error_message ?? null,
-    result.http_status ?? null,
-    result.input_tokens ?? null,
-    result.output_tokens ?? null,
-    result.cost_usd ?? null,
-    result.released ? 0 : (result.list_usd ?? null),
-    result.duration_ms,
-    iso(result.now_ms),
-    result.released ? 1 : 0,
-    id,
-  );
+  db.immediate(() => {
+    const before = countedAttempt(db, id);
+    const listUsd = result.released ? 0 : (result.list_usd ?? null);
+    const credits = result.released ? 0 : (result.credits ?? null);
+    db.statement(
+      `UPDATE attempts SET status = ?, error_kind = ?, error_message = ?, http_status = ?, input_tokens = ?, output_tokens = ?,
+         cost_usd = ?, list_usd = ?, credits = ?, duration_ms = ?, finished_utc = ?, weight = CASE WHEN ? = 1 THEN 0 ELSE weight END WHERE id = ?`,
+    ).run(
+      result.status,
+      result.error_kind ?? null,
+      result.error_message ?? null,
+      result.http_status ?? null,
+      result.input_tokens ?? null,
+      result.output_tokens ?? null,
+      result.cost_usd ?? null,
+      listUsd,
+      credits,
+      result.duration_ms,
+      iso(result.now_ms),
+      result.released ? 1 : 0,
+      id,
+    );
+    if (before) countChange(db, before, { ...before, status: result.status, cost_usd: result.cost_usd ?? null, list_usd: listUsd, credits, weight: result.released ? 0 : before.weight });
+  });
+}
+
+function countedAttempt(db: Db, id: string): CountedAttempt | undefined {
+  return db.statement(`SELECT ${COUNTED_COLUMNS} FROM attempts WHERE id = ?`).get(id) as CountedAttempt | undefined;
+}
+
+/** Reserved attempts matching `where` become failed with `message`; their counters stop counting them in flight. */
+function failReserved(db: Db, where: string, parameters: unknown[], message: string, now: number): number {
+  return db.immediate(() => {
+    const rows = db.statement(`SELECT id, ${COUNTED_COLUMNS} FROM attempts WHERE status = 'reserved' AND ${where}`).all(...parameters) as Array<CountedAttempt & { id: string }>;
+    const update = db.statement(`UPDATE attempts SET status = 'error', error_kind = 'network', error_message = ?, finished_utc = ? WHERE id = ? AND status = 'reserved'`);
+    for (const row of rows) {
+      update.run(message, iso(now), row.id);
+      countChange(db, row, { ...row, status: 'error' });
+    }
+    return rows.length;
+  });
 }
 
 export function attemptsOf(db: Db, runId: string): AttemptRow[] {
@@ -239,23 +295,19 @@ export function attemptsOf(db: Db, runId: string): AttemptRow[] {
 }
 
 /** Reservations left by a process that died: they stay counted (the request may have been sent) but are no longer in flight. */
-export function releaseStaleReservations(db: Db, olderThanMs: number, now = Date.now()): number {
-  return db.statement(`UPDATE attempts SET status = 'error', error_kind = 'network', error_message = 'the process that sent it stopped', finished_utc = ? WHERE status = 'reserved' AND started_ms < ?`).run(iso(now), olderThanMs).changes;
+export function releaseStaleReservations(db: Db, olderThanMs: number, now = db.now()): number {
+  return failReserved(db, 'started_ms < ?', [olderThanMs], 'the process that sent it stopped', now);
 }
 
 /**
  * This process stops (a signal) while requests of a run are in flight: they count as sent and failed (the provider
  * may have counted or billed them), and a metered one keeps its reserved worst case as its cost.
  */
-export function abandonAttempts(db: Db, runId: string, message: string, now = Date.now()): number {
-  return db
-    .statement(`UPDATE attempts SET status = 'error', error_kind = 'network', error_message = ?, finished_utc = ? WHERE run_id = ? AND status = 'reserved' AND pid = ?`)
-    .run(message, iso(now), runId, process.pid).changes;
+export function abandonAttempts(db: Db, runId: string, message: string, now = db.now()): number {
+  return failReserved(db, 'run_id = ? AND pid = ?', [runId, process.pid], message, now);
 }
 
 /** A run taken over (resumed, or claimed by a worker): requests its stopped owner left in flight never got an answer. */
-export function abandonOrphanAttempts(db: Db, runId: string, now = Date.now()): number {
-  return db
-    .statement(`UPDATE attempts SET status = 'error', error_kind = 'network', error_message = 'the process that sent it stopped before the answer arrived', finished_utc = ? WHERE run_id = ? AND status = 'reserved' AND pid IS NOT ?`)
-    .run(iso(now), runId, process.pid).changes;
+export function abandonOrphanAttempts(db: Db, runId: string, now = db.now()): number {
+  return failReserved(db, 'run_id = ? AND pid IS DISTINCT FROM ?', [runId, process.pid], 'the process that sent it stopped before the answer arrived', now);
 }

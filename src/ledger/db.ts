@@ -1,6 +1,7 @@
-// The SQLite file and a cache of prepared statements (prepare once per process, run many times).
+// The ledger's one door to its database: statements (run/get/all, `?` or `@name` parameters) and immediate
+// transactions. Two implementations: SqliteDb (the embedded default, here) and PostgresDb (ledger/postgres/).
 // Every value bound to a statement passes the redactor first: redacting at this boundary means no writer
-// (attempt errors, run errors, health reasons, job reasons, outputs, plans) can put a key in the file.
+// (attempt errors, run errors, health reasons, job reasons, outputs, plans) can put a key in the ledger.
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { redact } from '../redact.js';
@@ -9,14 +10,35 @@ import { foreignTables, migrate } from './migrations.js';
 import { foreignLedger, ledgerFileProblem } from './ledger-file-problem.js';
 import { guardDisk, isDiskFault, ledgerWriteError } from './disk-fault.js';
 
-/** A prepared statement whose bound strings are redacted; the subset of better-sqlite3's the ledger uses. */
+/** What a write reports; `changes` is the number of rows it touched. */
+export interface RunResult {
+  changes: number;
+}
+
+/** A statement whose bound strings are redacted. */
 export interface Statement {
-  run(...parameters: unknown[]): Database.RunResult;
+  run(...parameters: unknown[]): RunResult;
   get(...parameters: unknown[]): unknown;
   all(...parameters: unknown[]): unknown[];
 }
 
-export class Db {
+export type Dialect = 'sqlite' | 'postgres';
+
+/** What the ledger's modules need from a database, and no more. */
+export interface Db {
+  readonly dialect: Dialect;
+  /** the file, or the database URL with its password masked: for messages */
+  readonly file: string;
+  statement(sql: string): Statement;
+  /** A transaction that takes the ledger's write lock first, so a read-check-write cannot interleave with another process. */
+  immediate<T>(work: () => T): T;
+  /** The clock every window and lease is measured by: the local one for SQLite, the database server's for PostgreSQL. */
+  now(): number;
+  close(): void;
+}
+
+export class SqliteDb implements Db {
+  readonly dialect = 'sqlite' as const;
   readonly sqlite: Database.Database;
   private readonly statements = new Map<string, Statement>();
 
@@ -77,13 +99,17 @@ export class Db {
     return guardDisk(this.file, () => this.sqlite.transaction(work).immediate());
   }
 
+  now(): number {
+    return Date.now();
+  }
+
   close(): void {
     if (this.sqlite.open) this.sqlite.close();
   }
 }
 
 /** Positional strings, and the string values of a named-parameter object. */
-function redactParameters(parameters: unknown[]): unknown[] {
+export function redactParameters(parameters: unknown[]): unknown[] {
   return parameters.map((parameter) => {
     if (typeof parameter === 'string') return redact(parameter);
     if (Array.isArray(parameter)) return redactParameters(parameter);

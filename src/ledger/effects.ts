@@ -17,15 +17,15 @@ export interface EffectRow {
 }
 
 /** Called before every send: the row says `sending`, with the key the request carries. */
-export function markSending(db: Db, runId: string, stepId: string, key: string | null, now = Date.now()): void {
+export function markSending(db: Db, runId: string, stepId: string, key: string | null, now = db.now()): void {
   db.statement(
     `INSERT INTO effects (run_id, step_id, state, idempotency_key, sends, started_utc) VALUES (?, ?, 'sending', ?, 1, ?)
-     ON CONFLICT (run_id, step_id) DO UPDATE SET state = 'sending', idempotency_key = excluded.idempotency_key, sends = sends + 1,
+     ON CONFLICT (run_id, step_id) DO UPDATE SET state = 'sending', idempotency_key = excluded.idempotency_key, sends = effects.sends + 1,
        started_utc = excluded.started_utc, finished_utc = NULL`,
   ).run(runId, stepId, key, iso(now));
 }
 
-export function finishEffect(db: Db, runId: string, stepId: string, state: Exclude<EffectState, 'sending'>, now = Date.now()): void {
+export function finishEffect(db: Db, runId: string, stepId: string, state: Exclude<EffectState, 'sending'>, now = db.now()): void {
   db.statement(
     `INSERT INTO effects (run_id, step_id, state, sends, started_utc, finished_utc) VALUES (?, ?, ?, 0, ?, ?)
      ON CONFLICT (run_id, step_id) DO UPDATE SET state = excluded.state, finished_utc = excluded.finished_utc`,

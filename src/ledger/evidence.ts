@@ -16,13 +16,14 @@ interface AttemptFact {
 }
 
 /**
+ * Reconcile adjustments (ledger/adjustments.ts) are counts, not answers: never evidence.
  * Account-wide answers (the day's free cap, a 402, a bad key) say nothing about the model, so they are not its evidence.
  */
 export function healthEvidence(db: Db, now: number): HealthEvidence[] {
   const rows = db
     .statement(
       `SELECT provider, model, status, duration_ms, started_ms FROM attempts
-       WHERE started_ms > ? AND status IN ('ok', 'error')
+       WHERE started_ms > ? AND status IN ('ok', 'error') AND (client IS NULL OR client <> 'reconcile')
          AND (error_kind IS NULL OR error_kind NOT IN ('quota_exhausted', 'payment_required', 'auth', 'bad_request', 'context_overflow'))`,
     )
     .all(now - HOUR_MS) as AttemptFact[];

@@ -12,7 +12,7 @@ interface HealthRecord {
   run_id: string | null;
 }
 
-export function addBlock(db: Db, block: HealthBlock, now = Date.now()): void {
+export function addBlock(db: Db, block: HealthBlock, now = db.now()): void {
   db.statement('INSERT INTO health (provider, model, scope, kind, reason, until_ms, run_id, created_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
     block.provider,
     block.model,
@@ -37,7 +37,7 @@ export function activeBlocks(db: Db, now: number, runId?: string | null): Health
   return rows.map((row) => ({ ...row }));
 }
 
-export function clearBlocks(db: Db, provider: string, kind?: string, now = Date.now()): number {
+export function clearBlocks(db: Db, provider: string, kind?: string, now = db.now()): number {
   const sql = kind
     ? 'UPDATE health SET cleared_utc = ? WHERE provider = ? AND kind = ? AND cleared_utc IS NULL'
     : 'UPDATE health SET cleared_utc = ? WHERE provider = ? AND cleared_utc IS NULL';

@@ -10,10 +10,17 @@ export interface HoldRow {
   step_id: string;
   provider: string;
   weight: number;
+  /** worst-case credits of the later step (credit windows) */
+  credits?: number;
+}
+
+export interface Held {
+  weight: number;
+  credits: number;
 }
 
 export function addHold(db: Db, hold: HoldRow, now: number): void {
-  db.statement('INSERT INTO holds (run_id, step_id, provider, weight, created_ms, expires_ms) VALUES (?, ?, ?, ?, ?, ?)').run(hold.run_id, hold.step_id, hold.provider, hold.weight, now, now + HOLD_MS);
+  db.statement('INSERT INTO holds (run_id, step_id, provider, weight, credits, created_ms, expires_ms) VALUES (?, ?, ?, ?, ?, ?, ?)').run(hold.run_id, hold.step_id, hold.provider, hold.weight, hold.credits ?? 0, now, now + HOLD_MS);
 }
 
 /** The step is being sent now: its hold becomes the attempt itself. */
@@ -25,10 +32,10 @@ export function releaseHolds(db: Db, run_id: string): number {
   return db.statement('DELETE FROM holds WHERE run_id = ?').run(run_id).changes;
 }
 
-/** Held weight per provider, live holds only; a run planning its own steps leaves out what it holds itself. */
-export function heldByProvider(db: Db, now: number, exceptRun: string | null = null): Map<string, number> {
+/** Held weight and credits per provider, live holds only; a run planning its own steps leaves out what it holds itself. */
+export function heldByProvider(db: Db, now: number, exceptRun: string | null = null): Map<string, Held> {
   const rows = db
-    .statement('SELECT provider, SUM(weight) AS weight FROM holds WHERE expires_ms > ? AND run_id IS NOT ? GROUP BY provider')
-    .all(now, exceptRun) as Array<{ provider: string; weight: number }>;
-  return new Map(rows.map((row) => [row.provider, row.weight]));
+    .statement('SELECT provider, SUM(weight) AS weight, SUM(credits) AS credits FROM holds WHERE expires_ms > ? AND run_id IS DISTINCT FROM ? GROUP BY provider')
+    .all(now, exceptRun) as Array<{ provider: string; weight: number; credits: number | null }>;
+  return new Map(rows.map((row) => [row.provider, { weight: row.weight, credits: row.credits ?? 0 }]));
 }

@@ -1,4 +1,5 @@
 export { Ledger, openLedger } from './ledger.js';
+export type { Db, SqliteDb } from './db.js';
 export { ledgerHome } from './home.js';
 export type { RunInit, RunRow, RunStatus } from './runs.js';
 export type { ReserveInput, AttemptResult, AttemptRow, ProviderWindows, HoldRequest } from './attempts.js';
@@ -8,3 +9,4 @@ export type { CatalogModel } from './catalog.js';
 export type { EvalResultInit, EvalResultRow } from './evals.js';
 export type { EffectRow, EffectState } from './effects.js';
 export type { UsageFact, PlanFact, AlarmFact, ModelOutcomes, LastError } from './history.js';
+export { openChosenLedger, sharedLedgerUrl } from './open.js';

@@ -44,7 +44,7 @@ export interface JobInit {
   spec?: unknown;
 }
 
-export function enqueue(db: Db, job: JobInit, now = Date.now()): string {
+export function enqueue(db: Db, job: JobInit, now = db.now()): string {
   const id = ulid(now);
   db.statement(`INSERT INTO jobs (id, run_id, skill, state, not_before_ms, kind, spec_json, created_utc, updated_utc) VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?)`).run(
     id, job.run_id, job.skill, job.not_before_ms ?? null, job.kind ?? 'run', job.spec === undefined ? null : JSON.stringify(job.spec), iso(now), iso(now),
@@ -63,7 +63,7 @@ export function claimJob(db: Db, owner: JobOwner, now: number, leaseMs: number):
     const candidates = db
       .statement(
         `SELECT * FROM jobs WHERE (state IN ('queued', 'waiting') AND awaiting_user = 0 AND (not_before_ms IS NULL OR not_before_ms <= ?)) OR state = 'running'
-         ORDER BY CASE WHEN kind = 'eval' THEN 1 ELSE 0 END, COALESCE(not_before_ms, 0), id`,
+         ORDER BY CASE WHEN kind = 'eval' THEN 1 ELSE 0 END, COALESCE(not_before_ms, 0), id${db.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : ''}`,
       )
       .all(now) as JobRow[];
     const job = candidates.find((row) => row.state !== 'running' || leaseLost(row, owner, now));
@@ -90,7 +90,7 @@ export function runnableRunWaits(db: Db, now: number): boolean {
 }
 
 export function renewLease(db: Db, id: string, owner: JobOwner, until: number): boolean {
-  return db.statement(`UPDATE jobs SET lease_until_ms = ?, updated_utc = ? WHERE id = ? AND lease_owner = ? AND state = 'running'`).run(until, iso(Date.now()), id, owner.id).changes === 1;
+  return db.statement(`UPDATE jobs SET lease_until_ms = ?, updated_utc = ? WHERE id = ? AND lease_owner = ? AND state = 'running'`).run(until, iso(db.now()), id, owner.id).changes === 1;
 }
 
 export interface JobStateExtra {
@@ -99,9 +99,9 @@ export interface JobStateExtra {
   awaiting_user?: boolean;
 }
 
-export function setJobState(db: Db, id: string, state: JobState, extra: JobStateExtra = {}, now = Date.now()): void {
+export function setJobState(db: Db, id: string, state: JobState, extra: JobStateExtra = {}, now = db.now()): void {
   db.statement(
-    `UPDATE jobs SET state = ?, not_before_ms = CASE WHEN ? THEN ? ELSE not_before_ms END, reason = CASE WHEN ? THEN ? ELSE reason END,
+    `UPDATE jobs SET state = ?, not_before_ms = CASE WHEN ? = 1 THEN ? ELSE not_before_ms END, reason = CASE WHEN ? = 1 THEN ? ELSE reason END,
        awaiting_user = ?, lease_owner = NULL, lease_pid = NULL, lease_host = NULL, lease_until_ms = NULL, updated_utc = ? WHERE id = ?`,
   ).run(state, extra.not_before_ms !== undefined ? 1 : 0, extra.not_before_ms ?? null, extra.reason !== undefined ? 1 : 0, extra.reason ?? null, extra.awaiting_user ? 1 : 0, iso(now), id);
 }
@@ -126,7 +126,7 @@ export function findJob(db: Db, id: string): JobRow | undefined {
 }
 
 export function cancelJob(db: Db, id: string): boolean {
-  return db.statement(`UPDATE jobs SET state = 'cancelled', updated_utc = ? WHERE id = ? AND state IN ('queued', 'waiting', 'running')`).run(iso(Date.now()), id).changes === 1;
+  return db.statement(`UPDATE jobs SET state = 'cancelled', updated_utc = ? WHERE id = ? AND state IN ('queued', 'waiting', 'running')`).run(iso(db.now()), id).changes === 1;
 }
 
 export function markDeadlineNotified(db: Db, id: string): void {

@@ -1,7 +1,8 @@
-// The ledger: one SQLite file (WAL) holding runs, attempts, blocks, the queue and the catalog.
+// The ledger: runs, attempts, blocks, the queue and the catalog, in one SQLite file (WAL) or one PostgreSQL database
+// shared by several machines (ledger/postgres/). Both behind the same Db; the callers never know which.
 import path from 'node:path';
 import type { ChatMessage, HealthBlock, HealthEvidence, Plan, UsageSnapshot } from '../types.js';
-import { Db } from './db.js';
+import { type Db, SqliteDb } from './db.js';
 import { ledgerHome } from './home.js';
 import * as runs from './runs.js';
 import * as attempts from './attempts.js';
@@ -12,17 +13,32 @@ import * as evals from './evals.js';
 import * as effects from './effects.js';
 import * as holds from './holds.js';
 import * as history from './history.js';
+import { recordAdjustment, type Adjustment } from './adjustments.js';
 import { healthEvidence } from './evidence.js';
 
-export function openLedger(home?: string, options: { readonly?: boolean } = {}): Ledger {
-  return new Ledger(path.join(home ?? ledgerHome(), 'ledger.db'), options);
+/** `readonly`: a reader (the dashboard) of a ledger that exists and is migrated; it can never write. */
+export function openLedger(home?: string, options: { readonly?: boolean } = {}): Ledger<SqliteDb> {
+  return new Ledger<SqliteDb>(new SqliteDb(path.join(home ?? ledgerHome(), 'ledger.db'), options));
 }
 
-export class Ledger {
-  readonly db: Db;
+/** A ledger file (SQLite) or an open database; `D` lets SQLite-only callers (tests, benches) reach `db.sqlite`. */
+export class Ledger<D extends Db = Db> {
+  readonly db: D;
+  readonly file: string;
+  /**
+   * `--offline`: the shared ledger is not used, this is the local SQLite one; only free requests may be sent
+   * (reserve-attempt.ts refuses the others), since this machine cannot see what the others spent.
+   */
+  offline = false;
 
-  constructor(readonly file: string, options: { readonly?: boolean } = {}) {
-    this.db = new Db(file, options);
+  constructor(fileOrDb: string | D) {
+    this.db = (typeof fileOrDb === 'string' ? new SqliteDb(fileOrDb) : fileOrDb) as D;
+    this.file = this.db.file;
+  }
+
+  /** The clock of every window and lease: the database server's on PostgreSQL, so machines never disagree. */
+  now(): number {
+    return this.db.now();
   }
 
   // runs
@@ -37,6 +53,13 @@ export class Ledger {
   }
   setRunStatus(id: string, status: Exclude<runs.RunStatus, 'interrupted'>, extra?: { output?: unknown; error?: string | null }): void {
     runs.setRunStatus(this.db, id, status, extra);
+  }
+  /** The run's holds released and its final status written in one transaction. */
+  endRun(id: string, status: Exclude<runs.RunStatus, 'interrupted'>, extra?: { output?: unknown; error?: string | null }): void {
+    this.db.immediate(() => {
+      holds.releaseHolds(this.db, id);
+      runs.setRunStatus(this.db, id, status, extra);
+    });
   }
   runStats(skill: string) {
     return runs.runStats(this.db, skill);
@@ -94,8 +117,9 @@ export class Ledger {
   releaseHolds(runId: string): number {
     return holds.releaseHolds(this.db, runId);
   }
-  markSent(id: string, now_ms: number): void {
-    attempts.markSent(this.db, id, now_ms);
+  /** `reserved_ms`: the now_ms the attempt was reserved with, if the caller knows it (saves a transaction) */
+  markSent(id: string, now_ms: number, reserved_ms?: number): void {
+    attempts.markSent(this.db, id, now_ms, reserved_ms);
   }
   finishAttempt(id: string, result: attempts.AttemptResult): void {
     attempts.finishAttempt(this.db, id, result);
@@ -111,6 +135,10 @@ export class Ledger {
   }
   releaseStaleReservations(olderThanMs: number): number {
     return attempts.releaseStaleReservations(this.db, olderThanMs);
+  }
+  /** raise a window's count to what the provider counts (never lower it): one adjustment row */
+  recordAdjustment(adjustment: Adjustment): string {
+    return recordAdjustment(this.db, adjustment);
   }
 
   // health

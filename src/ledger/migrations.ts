@@ -1,9 +1,17 @@
 // Append-only, named migrations. Never edit a shipped one: add the next.
 import type Database from 'better-sqlite3';
+import { rebuildUsageCounters } from './usage-counters.js';
+
+/** What a migration may do: run DDL. SQLite runs it as written; PostgreSQL through a dialect translation (postgres/ddl.ts). */
+export interface MigrationTarget {
+  exec(sql: string): unknown;
+  /** a data migration's statements (better-sqlite3's shape; PostgreSQL's through the same translation as every statement) */
+  prepare(sql: string): { run(...parameters: unknown[]): unknown; iterate(...parameters: unknown[]): IterableIterator<unknown> };
+}
 
 export interface Migration {
   name: string;
-  up(db: Database.Database): void;
+  up(db: MigrationTarget): void;
 }
 
 export const MIGRATIONS: Migration[] = [
@@ -238,6 +246,45 @@ export const MIGRATIONS: Migration[] = [
       `);
     },
   },
+  {
+    // Credits (Z.AI's credit plans): a reservation holds its worst case until the answer's tokens give the real
+    // figure, as list_usd does for USD windows; a later step's hold keeps its worst-case credits too. The covering
+    // index gains the model (per-model caps) and credits.
+    name: '012_attempt_credits',
+    up(db) {
+      db.exec(`
+        ALTER TABLE attempts ADD COLUMN credits_reserved REAL NOT NULL DEFAULT 0;
+        ALTER TABLE attempts ADD COLUMN credits REAL;
+        ALTER TABLE holds ADD COLUMN credits REAL NOT NULL DEFAULT 0;
+        DROP INDEX attempts_provider_usage;
+        CREATE INDEX attempts_provider_usage ON attempts (provider, started_ms, weight, status, billing, cost_usd, reserved_usd, list_usd, list_usd_reserved, model, credits, credits_reserved);
+      `);
+    },
+  },
+  {
+    // Running usage counters (usage-counters.ts): quota and budget checks read a bounded number of bucket rows
+    // instead of summing today's attempts. Integer units (millionths of a request, billionths of a dollar), so
+    // adding and removing an attempt's share never drifts. Credits in millionths. Summed once from the attempts already recorded.
+    name: '013_usage_counters',
+    up(db) {
+      db.exec(`
+        CREATE TABLE usage_counters (
+          provider TEXT NOT NULL,
+          size_ms INTEGER NOT NULL,
+          bucket_ms INTEGER NOT NULL,
+          model TEXT NOT NULL,
+          weight_micro INTEGER NOT NULL DEFAULT 0,
+          list_nano_usd INTEGER NOT NULL DEFAULT 0,
+          spend_nano_usd INTEGER NOT NULL DEFAULT 0,
+          in_flight INTEGER NOT NULL DEFAULT 0,
+          credits_micro INTEGER NOT NULL DEFAULT 0,
+          PRIMARY KEY (provider, size_ms, bucket_ms, model)
+        );
+        CREATE INDEX usage_counters_time ON usage_counters (size_ms, bucket_ms);
+      `);
+      rebuildUsageCounters(db);
+    },
+  },
 ];
 
 /**
@@ -264,7 +311,10 @@ export function migrate(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_utc TEXT NOT NULL)');
   const isApplied = db.prepare('SELECT 1 FROM migrations WHERE name = ?');
   const record = db.prepare('INSERT INTO migrations (name, applied_utc) VALUES (?, ?)');
+  // every start reads the list once; only a ledger that lacks some migration takes the write lock for each
+  const applied = new Set((db.prepare('SELECT name FROM migrations').all() as Array<{ name: string }>).map((row) => row.name));
   for (const migration of MIGRATIONS) {
+    if (applied.has(migration.name)) continue;
     // checked again inside the write lock: two processes opening a new ledger at once apply each migration once
     db.transaction(() => {
       if (isApplied.get(migration.name)) return;

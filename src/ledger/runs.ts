@@ -58,7 +58,7 @@ function toRow(record: RunRecord | undefined): RunRow | undefined {
 
 const COLUMNS = 'id, skill, skill_file, skill_hash, skill_commit, inputs_json, now_utc, today, status, output_json, error, started_utc, finished_utc, owner_pid, owner_host, config_file';
 
-export function createRun(db: Db, init: RunInit, now = Date.now()): string {
+export function createRun(db: Db, init: RunInit, now = db.now()): string {
   const id = ulid(now);
   const owner = thisProcess();
   db.statement(
@@ -81,15 +81,15 @@ export function listRuns(db: Db, options: { limit?: number; skill?: string } = {
 }
 
 /** Setting a run `running` makes this process its owner: a resume or a worker takes it over. */
-export function setRunStatus(db: Db, id: string, status: StoredStatus, extra: { output?: unknown; error?: string | null } = {}, now = Date.now()): void {
+export function setRunStatus(db: Db, id: string, status: StoredStatus, extra: { output?: unknown; error?: string | null } = {}, now = db.now()): void {
   const owner = thisProcess();
   db.statement(
     `UPDATE runs SET status = ?,
-       output_json = CASE WHEN ? THEN ? ELSE output_json END,
-       error = CASE WHEN ? THEN ? ELSE error END,
+       output_json = CASE WHEN ? = 1 THEN ? ELSE output_json END,
+       error = CASE WHEN ? = 1 THEN ? ELSE error END,
        finished_utc = ?,
-       owner_pid = CASE WHEN ? THEN ? ELSE owner_pid END,
-       owner_host = CASE WHEN ? THEN ? ELSE owner_host END
+       owner_pid = CASE WHEN ? = 1 THEN ? ELSE owner_pid END,
+       owner_host = CASE WHEN ? = 1 THEN ? ELSE owner_host END
      WHERE id = ?`,
   ).run(
     status,
@@ -134,7 +134,7 @@ export function getPrompts(db: Db, runId: string): Array<{ step_id: string; mess
   return rows.map((row) => ({ step_id: row.step_id, messages: JSON.parse(row.messages_json) as ChatMessage[] }));
 }
 
-export function saveStepResult(db: Db, runId: string, stepId: string, contentHash: string, output: unknown, now = Date.now()): void {
+export function saveStepResult(db: Db, runId: string, stepId: string, contentHash: string, output: unknown, now = db.now()): void {
   db.statement(
     `INSERT INTO step_results (run_id, step_id, content_hash, output_json, finished_utc) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (run_id, step_id) DO UPDATE SET content_hash = excluded.content_hash, output_json = excluded.output_json, finished_utc = excluded.finished_utc`,

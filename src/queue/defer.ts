@@ -13,7 +13,7 @@ export interface DeferInput {
 }
 
 export function deferRun(input: DeferInput): string {
-  const clock = input.clock ?? Date.now;
+  const clock = input.clock ?? (() => input.ledger.now());
   const prepared = prepareRun(input.skill, input.given, input.config, clock);
   const runId = createRunRecord(input.ledger, input.skill, prepared, 'queued', input.config);
   input.ledger.enqueue({ run_id: runId, skill: input.skill.name, not_before_ms: clock() });

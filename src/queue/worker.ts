@@ -40,7 +40,8 @@ const MAX_JOB_ATTEMPTS = 8;
 const USER_ACTION_RECHECK_MS = 5 * 60_000;
 
 export async function runWorker(options: WorkerOptions): Promise<{ ran: number }> {
-  const clock = options.clock ?? Date.now;
+  // the ledger's clock: on a shared ledger the database server's, so every machine's leases and windows agree
+  const clock = options.clock ?? (() => options.ledger.now());
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const owner = { id: `${os.hostname()}:${process.pid}:${clock()}`, pid: process.pid, host: os.hostname() };
   const leaseMs = options.lease_ms ?? 10 * 60_000;

@@ -2,10 +2,11 @@
 import type { Config, HealthBlock } from '../types.js';
 import type { Ledger } from '../ledger/index.js';
 import { providerWindows } from '../runner/endpoint.js';
+import { windowLabel } from '../router/window-span.js';
 
 export interface LimitLine {
   window: string;
-  unit: 'requests' | 'usd';
+  unit: 'requests' | 'usd' | 'credits';
   limit: number;
   used: number;
   remaining: number;
@@ -15,6 +16,9 @@ export interface ProviderReport {
   provider: string;
   preset: string;
   billing: string;
+  /** the plan tier whose limits apply (presets with tiers); `plan_chosen` false = the preset's default */
+  plan?: string;
+  plan_chosen?: boolean;
   key: { variable: string | null; set: boolean };
   limits: LimitLine[];
   requests_today: number;
@@ -23,7 +27,7 @@ export interface ProviderReport {
 }
 
 export function usageReport(config: Config, ledger: Ledger, env: Record<string, string | undefined>, now: number): ProviderReport[] {
-  const snapshot = ledger.usage(providerWindows(config), now);
+  const snapshot = ledger.usage(providerWindows(config, now), now);
   const blocks = ledger.activeBlocks(now, null);
   return Object.values(config.providers).map((provider) => {
     const usage = snapshot.providers[provider.name];
@@ -36,14 +40,17 @@ export function usageReport(config: Config, ledger: Ledger, env: Record<string, 
     line('day (UTC)', 'requests', provider.limits.requests_per_day, usage?.day ?? 0);
     (provider.limits.windows ?? []).forEach((window, index) => {
       const used = usage?.windows[index];
-      line(`${window.hours} h`, 'requests', window.requests, used?.requests ?? 0);
-      line(`${window.hours} h`, 'usd', window.usd, used?.usd ?? 0);
+      const label = windowLabel(window);
+      line(label, 'requests', window.requests, used?.requests ?? 0);
+      line(label, 'credits', window.credits, used?.credits ?? 0);
+      line(label, 'usd', window.usd, used?.usd ?? 0);
     });
     line('day (UTC)', 'usd', provider.limits.usd_per_day, usage?.usd_today ?? 0);
     return {
       provider: provider.name,
       preset: provider.preset,
       billing: provider.billing,
+      ...(provider.plan !== undefined ? { plan: provider.plan, plan_chosen: provider.plan_chosen } : {}),
       key: { variable: provider.api_key_env ?? null, set: provider.api_key_env ? Boolean(env[provider.api_key_env]) : true },
       limits,
       requests_today: usage?.day ?? 0,

@@ -1,8 +1,10 @@
 // Small bridges between the resolved config and the wire and ledger layers.
 import type { Config, Endpoint, ResolvedModel, ResolvedProvider } from '../types.js';
+import type { ProviderWindows } from '../ledger/index.js';
 // the constant alone: loading the wire layer (undici) is left to the commands that send requests
 import { DEFAULT_TIMEOUTS } from '../wire/timeouts.js';
 import { rollingMarginMs } from '../router/rolling-margin.js';
+import { windowSince } from '../router/window-span.js';
 
 /** Where one model of a provider entry is reached. A key is only ever paired with its own provider's base URL. */
 export function endpointFor(provider: ResolvedProvider, model: ResolvedModel, apiKey: string | undefined): Endpoint {
@@ -20,13 +22,20 @@ export function endpointFor(provider: ResolvedProvider, model: ResolvedModel, ap
   };
 }
 
-/** The rolling windows the ledger must count for each provider entry. */
-export function providerWindows(config: Config): Array<{ name: string; windows: number[]; margin_ms: number }> {
-  return Object.values(config.providers).map((provider) => ({
-    name: provider.name,
-    windows: (provider.limits.windows ?? []).map((window) => window.hours),
-    margin_ms: rollingMarginMs(provider.limits),
-  }));
+/** What the ledger must count for each provider entry at this instant: each window's span and, for a per-model cap, its models. */
+export function providerWindows(config: Config, now_ms: number): ProviderWindows[] {
+  return Object.values(config.providers).map((provider) => {
+    const margin_ms = rollingMarginMs(provider.limits);
+    return {
+      name: provider.name,
+      windows: (provider.limits.windows ?? []).map((window) => ({
+        since_ms: windowSince(window, now_ms, margin_ms),
+        ...(window.hours !== undefined && !window.calendar ? { hours: window.hours } : {}),
+        ...(window.models ? { models: window.models } : {}),
+      })),
+      margin_ms,
+    };
+  });
 }
 
 /** Cost at the model's list price, USD; null when the price is unknown. */

@@ -50,7 +50,7 @@ export function planFor(input: Pick<LlmStepInput, 'config' | 'ledger' | 'traits'
   return planStep({
     config: input.config,
     traits: input.traits,
-    snapshot: input.ledger.usage(providerWindows(input.config), now, input.runId || null),
+    snapshot: input.ledger.usage(providerWindows(input.config, now), now, input.runId || null),
     blocks: input.ledger.activeBlocks(now, input.runId),
     catalog: catalogStatus(input.config, input.ledger, now),
     health: input.ledger.healthEvidence(now),
@@ -214,9 +214,9 @@ async function attemptOnce(input: LlmStepInput, candidate: Candidate, messages: 
   try {
     // loaded on first use: a dry run never pays for the HTTP client
     const { adapterFor } = await import('../wire/index.js');
-    ledger.markSent(reservation.attempt_id, input.clock());
+    ledger.markSent(reservation.attempt_id, input.clock(), now);
     const response = await adapterFor(model.wire).send(endpoint, request);
-    const cost = finishAnswered(ledger, reservation.attempt_id, model, response, promptChars / 4, input.clock() - started, input.clock());
+    const cost = finishAnswered(ledger, reservation.attempt_id, model, response, promptChars / 4, input.clock() - started, input.clock(), { limits: provider.limits, at_ms: now });
     return { kind: 'ok', response, cost_usd: cost, sent: true };
   } catch (caught) {
     const error = caught instanceof ProviderError ? caught : new ProviderError({ kind: 'network', message: String((caught as Error)?.message ?? caught), provider: provider.name });

@@ -71,7 +71,8 @@ function problemOf(error: unknown): string {
 
 async function runSteps(options: RunSkillOptions, opened: (runId: string) => void): Promise<RunResult> {
   const { config, ledger, skill, progress } = options;
-  const clock = options.clock ?? Date.now;
+  // the ledger's clock: on a shared ledger the database server's, so windows agree across machines
+  const clock = options.clock ?? (() => ledger.now());
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const existing = options.runId ? ledger.getRun(options.runId) : undefined;
   if (options.runId && !existing) throw new BadInputError(`no run with id ${options.runId}`, { hint: 'see the ids with: portai runs list' });
@@ -219,9 +220,8 @@ async function runSteps(options: RunSkillOptions, opened: (runId: string) => voi
   }
 
   if (!options.dryRun) {
-    // what the run held for steps it did not reach goes back to the window
-    ledger.releaseHolds(runId);
-    ledger.setRunStatus(runId, result.status, {
+    // what the run held for steps it did not reach goes back to the window, with the status: one commit
+    ledger.endRun(runId, result.status, {
       output: result.status === 'ok' ? result.output : undefined,
       error: result.problem ? result.problem.join('\n') : null,
     });

@@ -55,7 +55,7 @@ export async function proxy(context: ServeContext, call: ProxyCall): Promise<voi
   const plan: Plan = planStep({
     config,
     traits,
-    snapshot: ledger.usage(providerWindows(config), now),
+    snapshot: ledger.usage(providerWindows(config, now), now),
     blocks: ledger.activeBlocks(now, null),
     catalog: catalogStatus(config, ledger, now),
     env: context.env,
@@ -100,7 +100,7 @@ export async function proxy(context: ServeContext, call: ProxyCall): Promise<voi
         break;
       }
       sent++;
-      ledger.markSent(reservation.attempt_id, context.clock());
+      ledger.markSent(reservation.attempt_id, context.clock(), started);
       // set before the relay writes its head; a later candidate that can read the images clears it
       if (!call.response.headersSent) {
         if (upstream.warning) call.response.setHeader('x-portai-warning', upstream.warning);
@@ -110,7 +110,7 @@ export async function proxy(context: ServeContext, call: ProxyCall): Promise<voi
       const finishedAt = context.clock();
       if (outcome.ok) {
         const usage = outcome.usage;
-        finishAnswered(ledger, reservation.attempt_id, model, { ...usage, http_status: 200 }, estimatedInputTokens, finishedAt - started, finishedAt);
+        finishAnswered(ledger, reservation.attempt_id, model, { ...usage, http_status: 200 }, estimatedInputTokens, finishedAt - started, finishedAt, { limits: provider.limits, at_ms: started });
         const alarm = costAlarm(provider, model, costBeyondSurcharge(usage.cost_usd, traits.surcharge_usd));
         if (alarm) {
           ledger.addBlock(alarm);

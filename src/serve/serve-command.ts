@@ -42,6 +42,6 @@ export async function serveCommand(options: ServeCommandOptions): Promise<Runnin
   });
   const aliases = Object.keys(options.config.serve.models);
   stderr(`portai serve listening on ${server.url} (OpenAI: ${server.url}/v1, Anthropic: ${server.url})\n`);
-  stderr(`models: ${aliases.length ? aliases.join(', ') : 'none — add serve.models to your config'}; client settings: portai serve --print-env claude|hermes|codex\n`);
+  stderr(`models: ${aliases.length ? aliases.join(', ') : 'none — add serve.models to your config'}; client settings: portai serve --print-env claude|hermes|codex|opencode\n`);
   return server;
 }

@@ -55,7 +55,7 @@ export async function startServe(options: ServeOptions): Promise<RunningServer> 
     config: options.config,
     ledger: options.ledger,
     env: options.env,
-    clock: options.clock ?? Date.now,
+    clock: options.clock ?? (() => options.ledger.now()),
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
     log,
   };

@@ -1,13 +1,10 @@
-// Catalog, key and quota bodies shaped like the real ones, plus the one route the main fake does not
-// answer yet: Z.AI's quota endpoint (GET /api/monitor/usage/quota/limit).
+// Catalog, key and quota bodies shaped like the real ones, and Z.AI's quota endpoint
+// (GET /api/monitor/usage/quota/limit), which the main fake (server.ts) answers too, or a stand-alone server:
 //
 //   provider.setModels([openRouterModel({ id: 'x:free' }), openRouterModel({ id: 'y', prompt: '0.000001' })]);
 //   provider.setKey(openRouterKey({ limit_remaining: -0.5 }));
+//   provider.setQuota(zaiCreditQuota({ used5h: 1500 }));
 //   const quota = await startQuotaServer(zaiQuota({ percentage: 100 }));
-//
-// Hooking into server.ts (for the lead): in route(), before the 404, add
-//   if (answerCatalogRoute(request, response, catalogState)) return;
-// with `const catalogState: CatalogRouteState = { quota: zaiQuota() }` and a `setQuota(body)` method.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sendJson } from './shape.js';
@@ -98,6 +95,48 @@ export function zaiQuota(init: ZaiQuotaInit = {}): Record<string, unknown> {
         { type: 'TOKENS_LIMIT', unit: 3, number: 5, percentage: init.percentage ?? 12, nextResetTime: init.nextResetTime ?? 1798776000000 },
         { type: 'TIME_LIMIT', unit: 5, number: 1, usage: 100, currentValue: 28, remaining: 72, percentage: 28, nextResetTime: 1799999999000, usageDetails: [] },
       ],
+    },
+  };
+}
+
+export interface ZaiCreditQuotaInit {
+  level?: string;
+  used5h?: number;
+  limit5h?: number;
+  reset5h?: number;
+  usedWeek?: number;
+  limitWeek?: number;
+  resetWeek?: number;
+  /** rows of some newer kind, to prove they are reported and never crash the reader */
+  extraRows?: unknown[];
+}
+
+/**
+ * The credit-era answer (since 2026-08): CREDIT_LIMIT rows per 5 hours (unit 3, number 5) and per week (unit 6),
+ * `usage` the allowance, `currentValue` the credits used — the shape in github.com/opgginc/opencode-bar/pull/150.
+ */
+export function zaiCreditQuota(init: ZaiCreditQuotaInit = {}): Record<string, unknown> {
+  const row = (unit: number, number: number, usage: number, used: number, reset: number) => ({
+    type: 'CREDIT_LIMIT',
+    unit,
+    number,
+    usage,
+    currentValue: used,
+    remaining: Math.max(0, usage - used),
+    percentage: Math.floor((used / usage) * 100),
+    nextResetTime: reset,
+  });
+  return {
+    code: 200,
+    msg: 'Operation successful',
+    success: true,
+    data: {
+      limits: [
+        row(3, 5, init.limit5h ?? 2000, init.used5h ?? 27, init.reset5h ?? 1786717056698),
+        row(6, 1, init.limitWeek ?? 10000, init.usedWeek ?? 27, init.resetWeek ?? 1787301777997),
+        ...(init.extraRows ?? []),
+      ],
+      level: init.level ?? 'lite',
     },
   };
 }

@@ -1,7 +1,7 @@
 // Answers in OpenRouter's openai-chat shape: JSON or SSE, usage with cost, and its failure modes.
 import type { ServerResponse } from 'node:http';
 import type { IncomingRequest, Reply } from './types.js';
-import { answerText, pieces, sendJson, sendTruncatedJson, startEventStream, tokenCounts } from './shape.js';
+import { answerText, jsonPieces, pieces, sendJson, sendTruncatedJson, startEventStream, tokenCounts } from './shape.js';
 
 export function answerOpenAi(response: ServerResponse, request: IncomingRequest, reply: Reply, id: string): void {
   const text = reply.midStreamError ? 'Partial answer before the upstream' : answerText(request, reply);
@@ -18,12 +18,15 @@ export function answerOpenAi(response: ServerResponse, request: IncomingRequest,
     completion_tokens_details: { reasoning_tokens: 0 },
   };
   const upstreamError = { code: 502, message: 'Upstream provider disconnected mid-generation', metadata: { provider_name: 'FakeUpstream', error_type: 'provider_unavailable' } };
-  const finishReason = reply.finish_reason ?? 'stop';
+  const finishReason = reply.finish_reason ?? (reply.toolCall ? 'tool_calls' : 'stop');
+  const toolCall = reply.toolCall && { id: `call_${id}`, type: 'function', function: { name: reply.toolCall.name, arguments: JSON.stringify(reply.toolCall.arguments) } };
 
   if (!request.stream) {
     const choice = reply.midStreamError
       ? { index: 0, logprobs: null, finish_reason: 'error', native_finish_reason: 'error', message: { role: 'assistant', content: '', refusal: null }, error: upstreamError }
-      : { index: 0, logprobs: null, finish_reason: finishReason, native_finish_reason: finishReason, message: { role: 'assistant', content: text, refusal: null, reasoning: null } };
+      : toolCall
+        ? { index: 0, logprobs: null, finish_reason: finishReason, native_finish_reason: finishReason, message: { role: 'assistant', content: '', refusal: null, reasoning: null, tool_calls: [toolCall] } }
+        : { index: 0, logprobs: null, finish_reason: finishReason, native_finish_reason: finishReason, message: { role: 'assistant', content: text, refusal: null, reasoning: null } };
     const body = { id, provider: 'FakeProvider', model, object: 'chat.completion', created, system_fingerprint: null, choices: [choice], usage };
     if (reply.truncate) return sendTruncatedJson(response, body);
     return sendJson(response, 200, body);
@@ -35,6 +38,18 @@ export function answerOpenAi(response: ServerResponse, request: IncomingRequest,
   startEventStream(response);
   // OpenRouter keeps the connection warm with SSE comments while the upstream thinks
   response.write(': OPENROUTER PROCESSING\n\n');
+  if (toolCall && !reply.truncate && !reply.midStreamError) {
+    // the call's id and name come first, then the arguments in pieces, as OpenRouter relays them
+    const opening = { ...toolCall, function: { name: toolCall.function.name, arguments: '' } };
+    response.write(chunk([{ index: 0, delta: { role: 'assistant', content: '', tool_calls: [{ index: 0, ...opening }] }, finish_reason: null, native_finish_reason: null, logprobs: null }]));
+    for (const piece of jsonPieces(toolCall.function.arguments)) {
+      response.write(chunk([{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: piece } }] }, finish_reason: null, native_finish_reason: null, logprobs: null }]));
+    }
+    response.write(chunk([{ index: 0, delta: { content: '' }, finish_reason: finishReason, native_finish_reason: finishReason, logprobs: null }]));
+    response.write(chunk([], { usage }));
+    response.write('data: [DONE]\n\n');
+    return void response.end();
+  }
   const deltas = pieces(text);
   const sent = reply.truncate || reply.midStreamError ? deltas.slice(0, Math.max(1, Math.floor(deltas.length / 2))) : deltas;
   sent.forEach((piece, index) => {

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { answerAnthropic } from './anthropic-answer.js';
 import { loadFixture } from './fixtures.js';
 import { minuteLimit, type MinuteLimit } from './minute-limit.js';
+import { answerCatalogRoute, openRouterKey, zaiQuota, type CatalogRouteState } from './catalog-routes.js';
 import { answerOpenAi } from './openai-answer.js';
 import { PROXY_502_PAGE, sendJson } from './shape.js';
 import type { IncomingRequest, RecordedRequest, Reply, Responder } from './types.js';
@@ -30,6 +31,8 @@ export interface FakeProvider {
   setModels(models: unknown[]): void;
   /** what GET …/key answers, as `{data: key}` */
   setKey(key: Record<string, unknown>): void;
+  /** what Z.AI's GET /api/monitor/usage/quota/limit answers (catalog-routes.ts zaiQuota / zaiCreditQuota); a number: that HTTP error */
+  setQuota(body: unknown): void;
   /** enforce a per-minute limit on the fake's side, counted on arrival; over it, OpenRouter's free-models-per-min 429 */
   limitPerMinute(limit: number): void;
   /** chat requests the fake refused with its own quota 429 (a test that guards quota expects none) */
@@ -46,7 +49,8 @@ export interface FakeProviderOptions {
   key?: Record<string, unknown>;
 }
 
-const DEFAULT_KEY = { label: 'sk-or-v1-fake…', limit: null, limit_remaining: null, limit_reset: null, usage: 0, usage_daily: 0, is_free_tier: true };
+// every field the OpenAPI GET /key response requires, plus free_model_daily_requests (catalog-routes.ts)
+const DEFAULT_KEY = openRouterKey({ free_model_daily_requests: { used: 0, limit: 50, remaining: 50 } });
 
 export async function startFakeProvider(options: FakeProviderOptions = {}): Promise<FakeProvider> {
   const requests: RecordedRequest[] = [];
@@ -58,6 +62,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
   let limiter: MinuteLimit | undefined;
   let latency_ms = 0;
   const quotaErrors: RecordedRequest[] = [];
+  const catalogState: CatalogRouteState = { quota: zaiQuota() };
 
   const server = http.createServer((incoming, response) => {
     const chunks: Buffer[] = [];
@@ -80,6 +85,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     const pathname = request.path.split('?')[0].replace(/\/+$/, '');
     if (request.method === 'GET' && pathname.endsWith('/models')) return sendJson(response, 200, { data: models, total_count: models.length, links: { next: null } }); // ModelsListResponse requires total_count and links
     if (request.method === 'GET' && pathname.endsWith('/key')) return sendJson(response, 200, { data: key });
+    if (answerCatalogRoute(request, response, catalogState)) return;
     const protocol = pathname.endsWith('/chat/completions') ? 'openai-chat' : pathname.endsWith('/v1/messages') ? 'anthropic-messages' : undefined;
     if (request.method !== 'POST' || !protocol) return sendJson(response, 404, { error: { code: 404, message: `fake provider has no ${request.method} ${pathname}` } });
     // counted as it arrives (after the network's latency), as the provider counts it
@@ -114,6 +120,7 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     enqueue: (...replies) => void queue.push(...replies),
     setModels: (next) => void (models = next),
     setKey: (next) => void (key = next),
+    setQuota: (body) => void (catalogState.quota = body),
     limitPerMinute: (limit) => void (limiter = minuteLimit(limit)),
     quotaErrors,
     setLatency: (ms) => void (latency_ms = ms),

@@ -26,6 +26,13 @@ export function pieces(text: string): string[] {
   return words && words.length > 0 ? words : [text];
 }
 
+/** A tool call's JSON arguments in the short, arbitrary cuts models stream them in. */
+export function jsonPieces(json: string): string[] {
+  const cuts: string[] = [];
+  for (let at = 0; at < json.length; at += 7) cuts.push(json.slice(at, at + 7));
+  return cuts.length > 0 ? cuts : [json];
+}
+
 export function startEventStream(response: ServerResponse, extraHeaders: Record<string, string> = {}): void {
   response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', ...extraHeaders });
   response.flushHeaders();

@@ -22,12 +22,14 @@ export interface IncomingRequest extends RecordedRequest {
 
 /**
  * How to answer one request. Exactly one of the shapes applies, checked in this order:
- * hang, fixture, status (raw), html, truncate, midStreamError, json, text (default: the echo).
+ * hang, fixture, status (raw), html, truncate, midStreamError, toolCall, json, text (default: the echo).
  */
 export interface Reply {
   /** enqueue only: this reply is for requests to this model */
   model?: string;
   text?: string;
+  /** answer with one call of this client-side tool (OpenAI `tool_calls`, Anthropic `tool_use`) instead of text */
+  toolCall?: { name: string; arguments: Record<string, unknown> };
   /** the answer's content is this value as JSON text */
   json?: unknown;
   /** Anthropic: a thinking block placed before the text (never part of the output) */

@@ -8,7 +8,7 @@ export default async function modelsSync(globals: GlobalOptions, provider: strin
   const config = await loadConfigFor(globals);
   const ledger = await openLedgerFor();
   try {
-    const now = Date.now();
+    const now = ledger.now();
     const reports = await syncCatalog({ config, ledger, env: process.env, provider, now_ms: now });
     const { queueTrials } = await import('../../queue/trials.js');
     const trials = queueTrials(config, ledger, reports, now);

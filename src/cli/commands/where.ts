@@ -9,11 +9,15 @@ export default async function where(globals: GlobalOptions, options: { json?: bo
   const { shippedPresetsDir, userPresetsDir } = await import('../../config/load-presets.js');
   const { homeOf } = await import('../../config/find-config-file.js');
   const state = ledgerHome();
+  const { sharedLedgerUrl } = await import('../../ledger/open.js');
+  const { maskUrl } = await import('../../ledger/postgres/sql.js');
+  const shared = globals.offline ? undefined : sharedLedgerUrl({ configUrl: config.ledger?.url, env: process.env });
   const facts = {
     config_file: config.file,
     skills_dirs: config.skills_dirs,
     state_dir: state,
-    ledger: path.join(state, 'ledger.db'),
+    // a shared PostgreSQL ledger (password masked), else the SQLite file
+    ledger: shared ? maskUrl(shared) : path.join(state, 'ledger.db'),
     presets_dirs: [shippedPresetsDir(), userPresetsDir(homeOf(process.env))],
   };
   if (options.json) {
@@ -25,7 +29,7 @@ export default async function where(globals: GlobalOptions, options: { json?: bo
   out('config', config.file ?? 'built-in default (no config file found; `portai init` writes ./portai.yaml)');
   for (const [index, dir] of facts.skills_dirs.entries()) out(index === 0 ? 'skills' : '', `${dir}${missing(dir)}`);
   out('state', `${state}${missing(state)}`);
-  out('ledger', `${facts.ledger}${missing(facts.ledger)}`);
+  out('ledger', shared ? facts.ledger : `${facts.ledger}${missing(facts.ledger)}`);
   for (const [index, dir] of facts.presets_dirs.entries()) out(index === 0 ? 'presets' : '', `${dir}${missing(dir)}`);
   return 0;
 }

@@ -1,12 +1,16 @@
-// Request and list-price windows of the provider entry, counted with the model's quota weight.
-// A window holds until its oldest counted request ages out, plus the rolling margin (the ledger counts over the
-// same longer span); without that timestamp, assume a full window length.
+// Request, credit and list-price windows of the provider entry, counted with the model's weight and credit rate at
+// this instant (peak hours draw more). A rolling window holds until its oldest counted request ages out, plus the
+// rolling margin (the ledger counts over the same longer span; without that timestamp, a full window length); a
+// calendar window holds until its next day, week or month begins in its time zone. Per-model caps hold back only
+// their models.
 import type { Guard, GuardContext } from './guard.js';
 import { reject } from './guard.js';
-import type { ProviderUsage } from '../../types.js';
+import type { ProviderUsage, WindowLimit, WindowUsage } from '../../types.js';
 import { listWorstUsd } from '../cost.js';
+import { requestWeight, worstCredits } from '../draw.js';
 import { rollingMarginMs } from '../rolling-margin.js';
 import { nextUtcMidnight, waitUntil } from '../time.js';
+import { windowFreesAt, windowLabel } from '../window-span.js';
 
 interface Breach {
   reason: string;
@@ -41,11 +45,16 @@ function findBreaches(context: GuardContext): Breach[] {
     ...full,
     requests_per_minute: full.requests_per_minute === undefined ? undefined : share(full.requests_per_minute, reserve),
     requests_per_day: full.requests_per_day === undefined ? undefined : share(full.requests_per_day, reserve),
-    windows: full.windows?.map((window) => ({ ...window, requests: window.requests === undefined ? undefined : share(window.requests, reserve), usd: window.usd === undefined ? undefined : share(window.usd, reserve) })),
+    windows: full.windows?.map((window) => ({
+      ...window,
+      requests: window.requests === undefined ? undefined : share(window.requests, reserve),
+      usd: window.usd === undefined ? undefined : share(window.usd, reserve),
+      credits: window.credits === undefined ? undefined : share(window.credits, reserve),
+    })),
   };
   const now = context.snapshot.now_ms;
   const usage = usageOf(context);
-  const weight = context.model.quota_weight ?? 1;
+  const weight = requestWeight(context.model, limits, now);
   const margin = rollingMarginMs(limits);
   const breaches: Breach[] = [];
   if (limits.requests_per_minute !== undefined && usage.minute + weight > limits.requests_per_minute) {
@@ -62,18 +71,28 @@ function findBreaches(context: GuardContext): Breach[] {
     breaches.push({ reason: `${usage.in_flight}/${limits.concurrency} requests in flight`, until_ms: now + 5_000 });
   }
   (limits.windows ?? []).forEach((window, index) => {
-    const counted = usage.windows[index]?.hours === window.hours ? usage.windows[index] : usage.windows.find((entry) => entry.hours === window.hours);
-    const until_ms = (counted?.oldest_ms ?? now) + window.hours * 3_600_000 + margin;
+    // a per-model cap holds back only its own models; the provider-wide windows still hold back every model
+    if (window.models && !window.models.includes(context.model.id)) return;
+    const counted = countedFor(usage, window, index);
+    const until_ms = windowFreesAt(window, now, counted?.oldest_ms, margin);
+    const label = windowLabel(window);
     const requests = counted?.requests ?? 0;
     if (window.requests !== undefined && requests + weight > window.requests) {
-      breaches.push({ reason: `${requests}/${window.requests} requests in the ${window.hours} h window${weightNote(weight)}`, until_ms });
+      breaches.push({ reason: `${round(requests)}/${window.requests} requests in the ${label} window${weightNote(weight)}`, until_ms });
     }
     // An unknown price adds nothing here: the window is a plan's allowance, not money; a full window still blocks.
     const spent = counted?.usd ?? 0;
     const worst = listWorstUsd(context.traits, context.model);
     if (window.usd !== undefined && (spent + (worst ?? 0) > window.usd || spent >= window.usd)) {
       const request = worst === null ? 'price unknown' : `up to $${worst.toFixed(4)}`;
-      breaches.push({ reason: `$${spent.toFixed(2)} used + ${request} > $${window.usd} (list price) in the ${window.hours} h window`, until_ms });
+      breaches.push({ reason: `$${spent.toFixed(2)} used + ${request} > $${window.usd} (list price) in the ${label} window`, until_ms });
+    }
+    // Credits as USD: the worst case at this instant's rate (peak or not); an unknown rate adds nothing, a full window blocks.
+    const drawn = counted?.credits ?? 0;
+    const credits = worstCredits(context.traits, context.model, limits, now);
+    if (window.credits !== undefined && (drawn + (credits ?? 0) > window.credits || drawn >= window.credits)) {
+      const request = credits === null ? 'credit rate unknown' : `up to ${round(credits)}`;
+      breaches.push({ reason: `${round(drawn)} credits used + ${request} > ${window.credits} in the ${label} window`, until_ms });
     }
   });
   return breaches;
@@ -82,6 +101,17 @@ function findBreaches(context: GuardContext): Breach[] {
 function usageOf(context: GuardContext): ProviderUsage {
   const usage = context.snapshot.providers[context.provider.name];
   return usage ?? { provider: context.provider.name, minute: 0, day: 0, windows: [], usd_today: 0, in_flight: 0 };
+}
+
+/** The ledger's count for this window: same position; a snapshot from an older shape is matched by its hours. */
+function countedFor(usage: ProviderUsage, window: WindowLimit, index: number): WindowUsage | undefined {
+  const entry = usage.windows[index];
+  if (entry && (window.calendar || entry.hours === undefined || entry.hours === window.hours)) return entry;
+  return window.calendar ? undefined : usage.windows.find((candidate) => candidate.hours === window.hours);
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
 }
 
 function weightNote(weight: number): string {

@@ -140,13 +140,22 @@ function outputText(output: unknown, index: number): string {
   throw badRequest(`input[${index}].output: a string is expected`);
 }
 
+/** Codex 0.171 sends both by default; the settings `portai serve --print-env codex` prints turn them off. */
+const CODEX_HINTS = {
+  web_search: ' (Codex: web_search = "disabled" in ~/.codex/config.toml, as `portai serve --print-env codex` prints)',
+  namespace: ' (Codex: [agents] enabled = false in ~/.codex/config.toml, as `portai serve --print-env codex` prints)',
+};
+
 /** Only function tools, rebuilt in the chat shape: the chat edge then screens them like any chat client's. */
 function chatTools(tools: unknown): unknown[] {
   if (!Array.isArray(tools)) throw badRequest('tools: an array of function tools is expected');
   return tools.map((tool, index) => {
     const type = isRecord(tool) ? tool.type : undefined;
+    if (type === 'namespace') {
+      refuse(`tools[${index}].type`, `a 'namespace' of tools (Codex's sub-agents) is not translated; portai serve forwards only type 'function'${CODEX_HINTS.namespace}`);
+    }
     if (type !== 'function' || !isRecord(tool)) {
-      refuse(`tools[${index}].type`, `'${String(type)}' is a built-in tool (it runs, and may bill, upstream); portai serve forwards only type 'function'`);
+      refuse(`tools[${index}].type`, `'${String(type)}' is a built-in tool (it runs, and may bill, upstream); portai serve forwards only type 'function'${type === 'web_search' ? CODEX_HINTS.web_search : ''}`);
     }
     const { name, description, parameters, strict } = tool;
     return { type: 'function', function: definedOnly({ name, description, parameters, strict: strict ?? undefined }) };
