@@ -1,7 +1,7 @@
 // Read-only history for reports (the dashboard): attempts, plans and alarms over a span of time.
 // Nothing here decides anything; the guards count windows through attempts.ts alone.
 import type { Plan } from '../types.js';
-import { type Db, parseJson } from './db.js';
+import { type Db, SqliteDb, parseJson } from './db.js';
 
 /** What a window counts of one request: its weight, what it cost (or reserved, while in flight) and its list price. */
 export interface UsageFact {
@@ -11,13 +11,17 @@ export interface UsageFact {
   spent_usd: number;
   /** list price of what was used, or reserved (as USD windows count it), USD */
   list_usd: number;
+  /** credits drawn, or the reserved worst case while in flight (as credit windows count them) */
+  credits: number;
+  model: string;
 }
 
 /** One provider's requests since then, oldest first; answered from the usage index alone. */
 export function usageFactsSince(db: Db, provider: string, since_ms: number): UsageFact[] {
   return db
     .statement(
-      `SELECT started_ms, weight, COALESCE(cost_usd, reserved_usd) AS spent_usd, COALESCE(list_usd, list_usd_reserved) AS list_usd
+      `SELECT started_ms, weight, COALESCE(cost_usd, reserved_usd) AS spent_usd, COALESCE(list_usd, list_usd_reserved) AS list_usd,
+         COALESCE(credits, credits_reserved, 0) AS credits, model
        FROM attempts WHERE provider = ? AND started_ms >= ? ORDER BY started_ms`,
     )
     .all(provider, since_ms) as UsageFact[];
@@ -120,6 +124,11 @@ export function costAlarms(db: Db): AlarmFact[] {
 
 /** Changes whenever anyone commits to the ledger: another process (data_version) or this connection (total_changes). */
 export function changeMark(db: Db): string {
+  if (!(db instanceof SqliteDb)) {
+    // a shared (PostgreSQL) ledger has no data_version: the newest attempt, run and job change stand in for it
+    const row = db.statement('SELECT (SELECT MAX(id) FROM attempts) AS a, (SELECT COUNT(*) FROM attempts WHERE finished_utc IS NOT NULL) AS f, (SELECT COUNT(*) FROM jobs) AS j').get() as Record<string, unknown>;
+    return `${String(row.a)}.${String(row.f)}.${String(row.j)}`;
+  }
   const version = db.sqlite.pragma('data_version', { simple: true }) as number;
   const own = (db.sqlite.prepare('SELECT total_changes() AS changes').get() as { changes: number }).changes;
   return `${version}.${own}`;

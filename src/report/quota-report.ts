@@ -1,7 +1,8 @@
 // Each provider window over time, with a straight-line burn-rate forecast: when will it run out, and is that before
 // it resets? The current numbers are usage-report's own (what `portai usage --json` prints); the history behind the
 // chart is re-read from the attempts, without the held requests a snapshot also counts.
-import type { Config } from '../types.js';
+import type { Config, WindowLimit } from '../types.js';
+import { calendarNext, calendarStart, windowLabel } from '../router/window-span.js';
 import type { Ledger, UsageFact } from '../ledger/index.js';
 import { startOfUtcDay } from '../ledger/index.js';
 import { usageReport, type LimitLine } from './usage-report.js';
@@ -40,27 +41,44 @@ export interface QuotaWindow {
   series: { t: number[]; used: number[] };
 }
 
-/** `day (UTC)` is the calendar day; `minute` and `N h` are rolling (see usage-report.ts, which names them). */
-function spanOf(window: string): { rolling_ms: number } | { day: true } {
-  if (window === 'day (UTC)') return { day: true };
-  if (window === 'minute') return { rolling_ms: MINUTE_MS };
-  const hours = Number.parseFloat(window);
-  return { rolling_ms: hours * HOUR_MS };
+type Span = { rolling_ms: number; models?: string[] } | { calendar: WindowLimit };
+const UTC_DAY: WindowLimit = { calendar: 'day', timezone: 'UTC' };
+
+/**
+ * `day (UTC)` is the calendar day and `minute` rolling; the provider's own windows are found by the label
+ * usage-report.ts gives them (windowLabel): rolling hours or a calendar day/week/month, per-model or not.
+ */
+function spanOf(label: string, windows: WindowLimit[]): Span {
+  if (label === 'day (UTC)') return { calendar: UTC_DAY };
+  if (label === 'minute') return { rolling_ms: MINUTE_MS };
+  const window = windows.find((candidate) => windowLabel(candidate) === label);
+  if (!window) return { calendar: UTC_DAY };
+  const models = window.models ? { models: window.models } : {};
+  return window.calendar ? { calendar: window } : { rolling_ms: (window.hours ?? 0) * HOUR_MS, ...models };
 }
 
 /** A USD window counts list price; the UTC day's USD limit counts what was billed (as attempts.ts counts them). */
-function amountOf(fact: UsageFact, line: LimitLine): number {
+function amountOf(fact: UsageFact, line: LimitLine, span: Span): number {
+  if ('models' in span && span.models && !span.models.includes(fact.model)) return 0;
   if (line.unit === 'requests') return fact.weight;
+  if (line.unit === 'credits') return fact.credits;
   return line.window === 'day (UTC)' ? fact.spent_usd : fact.list_usd;
+}
+
+/** How far back a window can reach: a rolling window twice over (for the chart), a calendar one its longest span. */
+function reachOf(window: WindowLimit): number {
+  if (!window.calendar) return 2 * (window.hours ?? 0) * HOUR_MS;
+  return window.calendar === 'day' ? DAY_MS : window.calendar === 'week' ? 7 * DAY_MS : 31 * DAY_MS;
 }
 
 export function quotaReport(config: Config, ledger: Ledger, env: Record<string, string | undefined>, now: number): QuotaWindow[] {
   const report = usageReport(config, ledger, env, now);
   const windows: QuotaWindow[] = [];
   for (const provider of report) {
-    const longest = Math.max(DAY_MS, ...(config.providers[provider.provider]?.limits.windows ?? []).map((window) => 2 * window.hours * HOUR_MS));
+    const limits = config.providers[provider.provider]?.limits.windows ?? [];
+    const longest = Math.max(DAY_MS, ...limits.map(reachOf));
     const facts = ledger.usageFactsSince(provider.provider, Math.min(startOfUtcDay(now), now - longest));
-    for (const line of provider.limits) windows.push(forecast(provider.provider, line, facts, now));
+    for (const line of provider.limits) windows.push(forecast(provider.provider, line, spanOf(line.window, limits), facts, now));
   }
   return windows;
 }
@@ -103,12 +121,11 @@ class Timeline {
   }
 }
 
-function forecast(provider: string, line: LimitLine, facts: UsageFact[], now: number): QuotaWindow {
-  const span = spanOf(line.window);
-  const timeline = new Timeline(facts, facts.map((fact) => amountOf(fact, line)));
-  const usedAt = (t: number) => ('day' in span ? timeline.sum(startOfUtcDay(t), t, true) : timeline.sum(t - span.rolling_ms, t));
-  // the chart: the UTC day so far, or twice a rolling window (so a window that emptied still shows what it held)
-  const chartFrom = 'day' in span ? startOfUtcDay(now) : now - 2 * span.rolling_ms;
+function forecast(provider: string, line: LimitLine, span: Span, facts: UsageFact[], now: number): QuotaWindow {
+  const timeline = new Timeline(facts, facts.map((fact) => amountOf(fact, line, span)));
+  const usedAt = (t: number) => ('calendar' in span ? timeline.sum(calendarStart(span.calendar, t), t, true) : timeline.sum(t - span.rolling_ms, t));
+  // the chart: the calendar span so far, or twice a rolling window (so a window that emptied still shows what it held)
+  const chartFrom = 'calendar' in span ? calendarStart(span.calendar, now) : now - 2 * span.rolling_ms;
   const t: number[] = [];
   const used: number[] = [];
   for (let index = 0; index < SAMPLES; index++) {
@@ -119,11 +136,11 @@ function forecast(provider: string, line: LimitLine, facts: UsageFact[], now: nu
   t.push(Math.round(now / 1000));
   used.push(line.used);
 
-  const lookback = Math.min(RATE_LOOKBACK_MS, 'day' in span ? Math.max(now - startOfUtcDay(now), MINUTE_MS) : span.rolling_ms);
+  const lookback = Math.min(RATE_LOOKBACK_MS, 'calendar' in span ? Math.max(now - calendarStart(span.calendar, now), MINUTE_MS) : span.rolling_ms);
   const burnPerMs = timeline.sum(now - lookback, now) / lookback;
   const exhausted = line.remaining <= 0 ? now : burnPerMs > 0 ? now + line.remaining / burnPerMs : null;
   let reset: number | null;
-  if ('day' in span) reset = startOfUtcDay(now) + DAY_MS;
+  if ('calendar' in span) reset = calendarNext(span.calendar, now);
   else {
     const oldest = timeline.firstAfter(now - span.rolling_ms, now);
     reset = oldest === undefined ? null : oldest + span.rolling_ms;
