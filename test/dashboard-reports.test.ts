@@ -93,6 +93,29 @@ describe('quota report', () => {
     expect(day).toMatchObject({ used: 1, burn_per_hour: 0, exhausted_utc: null, low: false, runs_out_before_reset: false, warning: null });
   });
 
+  it('a calendar week resets at next Monday 00:00, and a per-model cap charts only its models', () => {
+    fresh();
+    const monday = Date.UTC(2026, 0, 12, 0, 0, 0); // NOON_MS is Thursday 2026-01-15
+    attempt(monday - HOUR); // Sunday: last week
+    attempt(monday + 10 * HOUR);
+    attempt(NOON_MS - 2 * HOUR, { model: 'large' });
+    attempt(NOON_MS - HOUR, { model: 'large' });
+    attempt(NOON_MS - 30 * MINUTE);
+    const setup = config([local({ windows: [{ calendar: 'week', timezone: 'UTC', requests: 10 }, { hours: 5, requests: 2, models: ['large'] }] })], []);
+    const [week, cap] = quotaReport(setup, ledger, {}, NOON_MS);
+    expect(week).toMatchObject({ window: 'calendar week (UTC)', used: 4, remaining: 6 });
+    expect(week.reset_utc).toBe(new Date(Date.UTC(2026, 0, 19, 0, 0, 0)).toISOString());
+    // the chart starts at Monday 00:00 with nothing counted yet
+    expect(week.series.t[0]).toBe(monday / 1000);
+    expect(week.series.used[0]).toBe(0);
+    expect(cap).toMatchObject({ window: '5 h, large', used: 2, remaining: 0, low: true });
+    expect(cap.reset_utc).toBe(new Date(NOON_MS - 2 * HOUR + 5 * HOUR).toISOString());
+    // the small model's requests never show in the cap's chart: it never holds more than the 2 large ones
+    expect(Math.max(...cap.series.used)).toBe(2);
+    const usage = usageJson(setup, ledger, {}, NOON_MS);
+    expect([week, cap].map(({ window, unit, limit, used, remaining }) => ({ window, unit, limit, used, remaining }))).toEqual(usage.providers[0].limits);
+  });
+
   it('its current figures are the usage report’s (what `portai usage --json` prints)', () => {
     fresh();
     for (let index = 0; index < 3; index++) attempt(NOON_MS - index * MINUTE);
