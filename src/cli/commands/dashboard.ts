@@ -10,10 +10,15 @@ export default async function dashboard(globals: GlobalOptions, options: { port?
     throw new BadInputError(`--port ${options.port}: expected a port number from 0 to 65535 (0: any free port)`, { hint: `e.g. --port ${DEFAULT_DASHBOARD_PORT}` });
   }
   const config = await loadConfigFor(globals);
-  // opened once as every command does (created and migrated if need be), then read through a read-only connection
-  (await openLedgerFor()).close();
-  const { openLedger } = await import('../../ledger/index.js');
-  const ledger = openLedger(ledgerHome(), { readonly: true });
+  // opened once as every command does (created and migrated if need be), then a local SQLite ledger is read through
+  // a read-only connection; a shared (PostgreSQL) ledger is read through the connection just opened
+  const chosen = await openLedgerFor();
+  let ledger = chosen;
+  if (chosen.db.dialect === 'sqlite') {
+    chosen.close();
+    const { openLedger } = await import('../../ledger/index.js');
+    ledger = openLedger(ledgerHome(), { readonly: true });
+  }
   const log = (line: string) => process.stderr.write(`${line}\n`);
   let running;
   try {
