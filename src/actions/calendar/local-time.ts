@@ -1,6 +1,7 @@
 // Turn a wall-clock time in an IANA time zone into an instant, getting daylight-saving changes right.
 // Node has no Temporal yet, so the zone's offset is read from Intl, which carries the tz database.
 import { BadInputError } from '../../errors.js';
+import { formatter as formatterFor } from '../../router/zoned-time.js';
 
 export interface WallTime {
   year: number;
@@ -10,8 +11,6 @@ export interface WallTime {
   minute: number;
   second: number;
 }
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /** Throws BadInputError when the name is not a time zone Intl knows. */
 export function checkTimeZone(timeZone: string, field: string): void {
@@ -52,24 +51,6 @@ export function wallTimeToInstant(wall: WallTime, timeZone: string, field: strin
     });
   }
   return Math.min(...matches);
-}
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
 }
 
 function formatWall(wall: WallTime): string {
