@@ -7,6 +7,7 @@ import { useFakeProvider } from './helpers/fake-provider-fixture.js';
 import { createWorkspace, type Workspace } from './helpers/workspace.js';
 import { Ledger } from '../src/ledger/index.js';
 import { nextUtcMidnight } from '../src/router/index.js';
+import { extractSkill } from './helpers/extract-skill.js';
 
 const provider = useFakeProvider();
 let workspace: Workspace;
@@ -27,26 +28,7 @@ routes:
   - use: [local/*]
 `;
 
-const SKILL = `name: extract
-outcome: The event the user asked for, as JSON.
-privacy: public
-inputs:
-  request: { type: string }
-steps:
-  - id: parse
-    prompt: "Turn this into an event: {{request}}"
-    schema:
-      type: object
-      required: [title]
-      properties: { title: { type: string } }
-tests:
-  cases:
-    - id: dentist
-      repeat: 4
-      inputs: { request: dentist at 3pm }
-      assert:
-        - { type: json-path, path: $.title, contains: Dentist }
-`;
+const SKILL = extractSkill(4);
 
 const chat = () => provider.requests.filter((request) => request.path.endsWith('/chat/completions'));
 const jobs = async (ws: Workspace) => JSON.parse((await ws.run(['queue', 'list', '--all', '--json'])).stdout) as Array<{ id: string; run_id: string; skill: string; state: string; not_before: string | null; reason: string | null }>;

@@ -7,30 +7,13 @@ import { useFakeProvider } from './helpers/fake-provider-fixture.js';
 import { createWorkspace, type Workspace } from './helpers/workspace.js';
 import { openRouterKey, openRouterModel } from './fake-provider/catalog-routes.js';
 import { Ledger, type SqliteDb } from '../src/ledger/index.js';
+import { extractSkill } from './helpers/extract-skill.js';
 
 const provider = useFakeProvider();
 let workspace: Workspace;
 afterEach(() => workspace?.cleanup());
 
-const SKILL = `name: extract
-outcome: The event the user asked for, as JSON.
-privacy: public
-inputs:
-  request: { type: string }
-steps:
-  - id: parse
-    prompt: "Turn this into an event: {{request}}"
-    schema:
-      type: object
-      required: [title]
-      properties: { title: { type: string } }
-tests:
-  cases:
-    - id: dentist
-      inputs: { request: dentist at 3pm }
-      assert:
-        - { type: json-path, path: $.title, contains: Dentist }
-`;
+const SKILL = extractSkill();
 
 const openRouterConfig = (origin: string) => `skills: ./skills
 defaults: { quality: { untested: avoid } }
