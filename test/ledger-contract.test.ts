@@ -7,6 +7,7 @@ import type { Ledger, ReserveInput } from '../src/ledger/index.js';
 import { MIGRATIONS } from '../src/ledger/migrations.js';
 import { rememberSecrets } from '../src/redact.js';
 import { BACKENDS, harness, stopSharedCluster } from './helpers/ledger-backends.js';
+import { referenceHealthEvidence } from './helpers/health-evidence-reference.js';
 
 const at = (time: string) => Date.parse(`2026-11-26T${time}Z`);
 const providers = [{ name: 'p', windows: [5] }];
@@ -127,6 +128,30 @@ describe.each(BACKENDS)('ledger on %s', (backend) => {
     const failed = attempt(at('10:00:05'));
     ledger.finishAttempt(failed, { status: 'error', error_kind: 'overloaded', duration_ms: 5, now_ms: at('10:00:06') });
     expect(ledger.healthEvidence(at('10:01:00'))).toMatchObject([{ provider: 'p', model: 'm', total: 2, ok: 1, recent_failures: 1, latency_ms: 200 }]);
+  });
+
+  it('health evidence from the running counters equals the sum over the attempts, at the hour and ten-minute edges', () => {
+    const finish = (started: string, status: 'ok' | 'error', extra: { error_kind?: 'overloaded' | 'quota_exhausted'; client?: string } = {}) => {
+      const id = attempt(at(started), { model: status === 'ok' ? 'm' : 'n', client: extra.client ?? null });
+      ledger.finishAttempt(id, { status, error_kind: extra.error_kind, duration_ms: 120, now_ms: at(started) + 120 });
+    };
+    finish('10:00:00', 'ok');
+    finish('10:00:30', 'error', { error_kind: 'overloaded' });
+    finish('10:00:40', 'error', { error_kind: 'quota_exhausted' });
+    finish('10:05:10', 'ok', { client: 'serve' });
+    finish('10:10:20', 'error', { error_kind: 'overloaded' });
+    ledger.recordAdjustment({ provider: 'p', model: 'm', at_ms: at('10:10:00'), requests: 2, reason: 'counted more', now_ms: at('10:10:30') });
+    // a reservation whose process died becomes a failure (network) of its model
+    attempt(at('10:20:00'));
+    expect(ledger.releaseStaleReservations(at('10:20:01'))).toBe(1);
+    for (const now of [at('10:11:00'), at('10:20:20'), at('10:20:30'), at('10:20:30') + 1, at('11:00:00'), at('11:00:00') + 1, at('11:00:30'), at('11:00:30') + 1, at('11:05:10'), at('10:00:20')]) {
+      const got = ledger.healthEvidence(now);
+      const expected = referenceHealthEvidence(ledger.db, now);
+      expect(got.map(({ score: _score, ...rest }) => rest), new Date(now).toISOString()).toEqual(expected.map(({ score: _score, ...rest }) => rest));
+      got.forEach((entry, index) => expect(entry.score).toBeCloseTo(expected[index].score, 9));
+    }
+    // the quota answer and the adjustment are not evidence; 10:10:20 is exactly ten minutes before: still recent
+    expect(ledger.healthEvidence(at('10:20:20'))).toMatchObject([{ model: 'm', total: 3, ok: 2, recent_failures: 1, latency_ms: 120 }, { model: 'n', total: 2, ok: 0, recent_failures: 1 }]);
   });
 
   describe('jobs', () => {

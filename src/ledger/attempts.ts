@@ -6,6 +6,7 @@ import type { Billing, ErrorKind, ProviderUsage, UsageSnapshot } from '../types.
 import { type Db, iso } from './db.js';
 import { addHold, heldByProvider, takeHold, type Held } from './holds.js';
 import { BUCKET_SIZES, COUNTED_COLUMNS, countChange, oldestSince, usageSince, type CountedAttempt } from './usage-counters.js';
+import { HEALTH_ONLY_COLUMNS, healthChange, type HealthFact } from './health-counters.js';
 
 /**
  * One window as the ledger counts it: attempts started at or after `since_ms`, of every model or only `models`.
@@ -242,7 +243,8 @@ export function markSent(db: Db, id: string, now_ms: number, reserved_ms?: numbe
 
 export function finishAttempt(db: Db, id: string, result: AttemptResult): void {
   db.immediate(() => {
-    const before = countedAttempt(db, id);
+    // the usage counters' columns and health evidence's, in one read
+    const before = db.statement(`SELECT ${COUNTED_COLUMNS}, ${HEALTH_ONLY_COLUMNS} FROM attempts WHERE id = ?`).get(id) as (CountedAttempt & HealthFact) | undefined;
     const listUsd = result.released ? 0 : (result.list_usd ?? null);
     const credits = result.released ? 0 : (result.credits ?? null);
     db.statement(
@@ -264,6 +266,7 @@ export function finishAttempt(db: Db, id: string, result: AttemptResult): void {
       id,
     );
     if (before) countChange(db, before, { ...before, status: result.status, cost_usd: result.cost_usd ?? null, list_usd: listUsd, credits, weight: result.released ? 0 : before.weight });
+    if (before) healthChange(db, before, { ...before, status: result.status, error_kind: result.error_kind ?? null, duration_ms: result.duration_ms });
   });
 }
 
@@ -274,11 +277,12 @@ function countedAttempt(db: Db, id: string): CountedAttempt | undefined {
 /** Reserved attempts matching `where` become failed with `message`; their counters stop counting them in flight. */
 function failReserved(db: Db, where: string, parameters: unknown[], message: string, now: number): number {
   return db.immediate(() => {
-    const rows = db.statement(`SELECT id, ${COUNTED_COLUMNS} FROM attempts WHERE status = 'reserved' AND ${where}`).all(...parameters) as Array<CountedAttempt & { id: string }>;
+    const rows = db.statement(`SELECT id, ${COUNTED_COLUMNS}, ${HEALTH_ONLY_COLUMNS} FROM attempts WHERE status = 'reserved' AND ${where}`).all(...parameters) as Array<CountedAttempt & HealthFact & { id: string }>;
     const update = db.statement(`UPDATE attempts SET status = 'error', error_kind = 'network', error_message = ?, finished_utc = ? WHERE id = ? AND status = 'reserved'`);
     for (const row of rows) {
       update.run(message, iso(now), row.id);
       countChange(db, row, { ...row, status: 'error' });
+      healthChange(db, row, { ...row, status: 'error', error_kind: 'network' });
     }
     return rows.length;
   });

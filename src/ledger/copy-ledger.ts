@@ -1,6 +1,8 @@
 // `portai ledger migrate --to postgres://…`: a SQLite ledger's history copied into a shared one. Idempotent: every
 // row is keyed (ULIDs, run and step ids), so copying twice, or two machines copying theirs, adds each row once.
 import type { Db } from './db.js';
+import { rebuildHealthCounters } from './health-counters.js';
+import { rebuildUsageCounters } from './usage-counters.js';
 
 export interface CopyCount {
   table: string;
@@ -16,6 +18,11 @@ export function copyLedger(source: Db, target: Db): CopyCount[] {
   return target.immediate(() => {
     const counts = KEYED_TABLES.map((table) => copyKeyed(source, target, table));
     counts.push(copyHealth(source, target), copyCatalog(source, target));
+    // the copied attempts count in the target's windows and health evidence as its own do: its running counters are
+    // summed again from all of its attempt rows, in the same transaction as the copy
+    const connection = { prepare: (sql: string) => ({ run: (...parameters: unknown[]) => target.statement(sql).run(...parameters), iterate: (...parameters: unknown[]) => target.statement(sql).all(...parameters)[Symbol.iterator]() }) };
+    rebuildUsageCounters(connection);
+    rebuildHealthCounters(connection);
     return counts;
   });
 }

@@ -1,6 +1,7 @@
 // Append-only, named migrations. Never edit a shipped one: add the next.
 import type Database from 'better-sqlite3';
 import { rebuildUsageCounters } from './usage-counters.js';
+import { rebuildHealthCounters } from './health-counters.js';
 
 /** What a migration may do: run DDL. SQLite runs it as written; PostgreSQL through a dialect translation (postgres/ddl.ts). */
 export interface MigrationTarget {
@@ -283,6 +284,29 @@ export const MIGRATIONS: Migration[] = [
         CREATE INDEX usage_counters_time ON usage_counters (size_ms, bucket_ms);
       `);
       rebuildUsageCounters(db);
+    },
+  },
+  {
+    // Running health counters (health-counters.ts): the router's health evidence reads at most an hour of minute
+    // buckets per model instead of every answered attempt of the hour. Decay sums are REAL (evidence ranks, it never
+    // guards: a float residue far below ranking's 0.01 tie is harmless). Summed once from the attempts already recorded.
+    name: '014_health_counters',
+    up(db) {
+      db.exec(`
+        CREATE TABLE health_counters (
+          bucket_ms INTEGER NOT NULL,
+          provider TEXT NOT NULL,
+          model TEXT NOT NULL,
+          total INTEGER NOT NULL DEFAULT 0,
+          ok INTEGER NOT NULL DEFAULT 0,
+          ok_latency_ms REAL NOT NULL DEFAULT 0,
+          failures INTEGER NOT NULL DEFAULT 0,
+          decay_all REAL NOT NULL DEFAULT 0,
+          decay_ok REAL NOT NULL DEFAULT 0,
+          PRIMARY KEY (bucket_ms, provider, model)
+        );
+      `);
+      rebuildHealthCounters(db);
     },
   },
 ];
