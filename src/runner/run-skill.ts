@@ -181,7 +181,7 @@ async function runSteps(options: RunSkillOptions, opened: (runId: string) => voi
     let holds: LaterStep[] | undefined;
     if (!admitted) {
       admitted = true;
-      const admission = admitRun(options, skill, index, privacy, runId, reused, clock);
+      const admission = admitRun(options, skill, index, privacy, runId, reused, clock, existing !== undefined);
       if ('waiting' in admission) {
         markWaiting(result, step.id, admission.waiting);
         break;
@@ -241,10 +241,12 @@ function admitRun(
   runId: string,
   reused: Map<string, unknown>,
   clock: () => number,
+  resumed: boolean,
 ): { holds: LaterStep[] } | { waiting: Plan[] } {
   const { config, ledger } = options;
-  // holds left by an earlier, interrupted invocation of this run are replaced by this admission's
-  ledger.releaseHolds(runId);
+  // holds left by an earlier, interrupted invocation of this run are replaced by this admission's (a run created
+  // by this invocation has none: that write stays off the common path)
+  if (resumed) ledger.releaseHolds(runId);
   const later = skill.steps.slice(index + 1).filter((step): step is LlmStep => step.kind === 'llm' && step.when === undefined && !reused.has(step.id));
   const planned = later.map((step) => {
     const traits = traitsOf(skill, step, privacy, buildMessages(skill, step, step.prompt, step.system));
