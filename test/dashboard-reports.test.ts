@@ -126,6 +126,73 @@ describe('quota report', () => {
   });
 });
 
+describe('quota report from the usage counters', () => {
+  /** the old report's way: every attempt of the span read back and summed in JS, at the counters report's own points */
+  function fromFacts(window: ReturnType<typeof quotaReport>[number], span: { rolling_ms: number } | { from_ms: number }, unit: 'weight' | 'list_usd', now: number) {
+    const facts = ledger.usageFactsSince('local', now - 3 * 168 * HOUR);
+    const sum = (from: number, to: number) => facts.filter((fact) => fact.started_ms >= from && fact.started_ms < to).reduce((total, fact) => total + fact[unit], 0);
+    const used = window.series.t.slice(0, -1).map((t) => {
+      const at = t * 1000;
+      return Math.round(('rolling_ms' in span ? sum(at - span.rolling_ms, at) : sum(span.from_ms, at)) * 1e6) / 1e6;
+    });
+    const length = 'rolling_ms' in span ? span.rolling_ms : 0;
+    const counted = facts.filter((fact) => fact.started_ms > now - length && fact.started_ms <= now && fact[unit] > 0);
+    return { used, oldest: counted.length > 0 ? counted[0].started_ms : null };
+  }
+
+  it('equals the sums over the attempts: chart points at bucket boundaries, the burn rate and the reset time', () => {
+    fresh();
+    const now = NOON_MS + 17 * MINUTE + 23_456;
+    // on hour, minute and second boundaries, a millisecond either side of them, and inside the partial edges
+    const times = [
+      now - 300 * HOUR, now - 200 * HOUR, NOON_MS - 100 * HOUR, NOON_MS - 100 * HOUR - 1, NOON_MS - 100 * HOUR + 1, NOON_MS - 50 * HOUR,
+      NOON_MS - 9 * HOUR, NOON_MS - 5 * HOUR, NOON_MS - 5 * HOUR + 1, NOON_MS - 4 * HOUR - 30 * MINUTE, NOON_MS - 90 * MINUTE - 1,
+      NOON_MS - 30 * MINUTE, NOON_MS - MINUTE, NOON_MS, NOON_MS + 10 * MINUTE, NOON_MS + 16 * MINUTE + 30_000, now - 61_000, now - 60_000,
+      now - 59_999, now - 30_000, now - 30_001, now - 2_000, now - 1, now,
+    ];
+    // and on both edges of some chart points' windows, a millisecond either side: the 5 h chart's point at 08:07 (from
+    // 02:17, every 10 minutes), the 168 h chart's at Jan 10 20:00 (from Jan 1 12:17 every 5.6 h, on the hour), the
+    // minute chart's at 12:15:43 (from 12:15:23.456 every 2 s, on the second)
+    for (const edge of [Date.UTC(2026, 0, 15, 8, 7), Date.UTC(2026, 0, 15, 3, 7), Date.UTC(2026, 0, 10, 20), Date.UTC(2026, 0, 3, 20), Date.UTC(2026, 0, 15, 12, 15, 43), Date.UTC(2026, 0, 15, 12, 14, 43)]) {
+      times.push(edge, edge - 1);
+    }
+    times.forEach((at, index) => attempt(at, { model: index % 3 === 0 ? 'large' : 'small', list: 0.01 * (index + 1) }));
+    const setup = config([local({ margin_seconds: 0, requests_per_minute: 10, requests_per_day: 100, windows: [{ hours: 5, requests: 40 }, { hours: 168, requests: 400 }, { hours: 5, usd: 5 }, { hours: 5, requests: 20, models: ['large'] }] })], []);
+    const [minute, day, five, week, fiveUsd, cap] = quotaReport(setup, ledger, {}, now);
+    expect([minute, day, five, week, fiveUsd, cap].map((window) => window.window)).toEqual(['minute', 'day (UTC)', '5 h', '168 h', '5 h', '5 h, large']);
+    const startOfDay = Date.UTC(2026, 0, 15);
+    const cases: Array<[typeof minute, { rolling_ms: number } | { from_ms: number }, 'weight' | 'list_usd', number]> = [
+      [minute, { rolling_ms: MINUTE }, 'weight', 1_000],
+      [day, { from_ms: startOfDay }, 'weight', MINUTE],
+      [five, { rolling_ms: 5 * HOUR }, 'weight', MINUTE],
+      [week, { rolling_ms: 168 * HOUR }, 'weight', HOUR],
+      [fiveUsd, { rolling_ms: 5 * HOUR }, 'list_usd', MINUTE],
+    ];
+    for (const [window, span, unit, grid] of cases) {
+      const reference = fromFacts(window, span, unit, now);
+      // each point sits on the grid of the buckets it is drawn from (seconds, minutes, hours) and holds exactly the sum
+      expect(window.series.t.slice(0, -1).every((t) => (t * 1000) % grid === 0)).toBe(true);
+      expect(window.series.used.slice(0, -1)).toEqual(reference.used);
+      expect(window.series.t).toHaveLength(61);
+      if ('rolling_ms' in span) expect(window.reset_utc).toBe(reference.oldest === null ? null : new Date(reference.oldest + span.rolling_ms).toISOString());
+    }
+    // the charts are not flat: the fill shows in them
+    expect(new Set(week.series.used).size).toBeGreaterThan(3);
+    expect(new Set(five.series.used).size).toBeGreaterThan(3);
+    // the burn rates: the last hour (the minute window: its minute) summed from the attempts
+    const inLast = (length: number, pick: (index: number) => number, models?: string[]) =>
+      times.reduce((total, at, index) => total + (at > now - length && at <= now && (!models || models.includes(index % 3 === 0 ? 'large' : 'small')) ? pick(index) : 0), 0);
+    expect(minute.burn_per_hour).toBeCloseTo(inLast(MINUTE, () => 1) * 60, 6);
+    expect(five.burn_per_hour).toBeCloseTo(inLast(HOUR, () => 1), 6);
+    expect(day.burn_per_hour).toBeCloseTo(inLast(HOUR, () => 1), 6);
+    expect(fiveUsd.burn_per_hour).toBeCloseTo(inLast(HOUR, (index) => 0.01 * (index + 1)), 6);
+    expect(cap.burn_per_hour).toBeCloseTo(inLast(HOUR, () => 1, ['large']), 6);
+    // the per-model cap charts its model alone
+    const large = ledger.usageFactsSince('local', now - 20 * HOUR).filter((fact) => fact.model === 'large');
+    expect(cap.series.used.slice(0, -1)).toEqual(cap.series.t.slice(0, -1).map((t) => large.filter((fact) => fact.started_ms >= t * 1000 - 5 * HOUR && fact.started_ms < t * 1000).length));
+  });
+});
+
 describe('spend report', () => {
   it('adds reported costs per UTC day and provider, and today is the usage report’s figure', () => {
     fresh();

@@ -2,6 +2,7 @@
 // Nothing here decides anything; the guards count windows through attempts.ts alone.
 import type { Plan } from '../types.js';
 import { type Db, SqliteDb, parseJson } from './db.js';
+import { usageSince, type WindowUsage } from './usage-counters.js';
 
 /** What a window counts of one request: its weight, what it cost (or reserved, while in flight) and its list price. */
 export interface UsageFact {
@@ -27,6 +28,39 @@ export function usageFactsSince(db: Db, provider: string, since_ms: number): Usa
     .all(provider, since_ms) as UsageFact[];
 }
 
+/** One bucket of the usage counters (usage-counters.ts), its models summed: what it counts, in requests, USD and credits. */
+export interface UsageBucket {
+  bucket_ms: number;
+  weight: number;
+  spent_usd: number;
+  list_usd: number;
+  credits: number;
+}
+
+/**
+ * One provider's counter buckets of one size (1 s, 1 min or 1 h) with from <= bucket_ms < to, oldest first, only the
+ * given models' when some are named: at most (to - from) / size rows, however many attempts they count.
+ */
+export function usageBuckets(db: Db, provider: string, models: string[] | undefined, size_ms: number, from_ms: number, to_ms: number): UsageBucket[] {
+  const named: Record<string, string | number> = { provider, size: size_ms, from: from_ms, to: to_ms };
+  (models ?? []).forEach((model, index) => (named[`model${index}`] = model));
+  const model = models && models.length > 0 ? ` AND model IN (${models.map((_model, index) => `@model${index}`).join(', ')})` : '';
+  const rows = db
+    .statement(
+      `SELECT bucket_ms, SUM(weight_micro) AS weight, SUM(spend_nano_usd) AS spend, SUM(list_nano_usd) AS list, SUM(credits_micro) AS credits
+       FROM usage_counters WHERE provider = @provider AND size_ms = @size AND bucket_ms >= @from AND bucket_ms < @to${model}
+       GROUP BY bucket_ms ORDER BY bucket_ms`,
+    )
+    .all(named) as Array<{ bucket_ms: number; weight: number; spend: number; list: number; credits: number }>;
+  // the counters' integer units (usage-counters.ts): millionths of a request or credit, billionths of a dollar
+  return rows.map((row) => ({ bucket_ms: row.bucket_ms, weight: row.weight / 1e6, spent_usd: row.spend / 1e9, list_usd: row.list / 1e9, credits: row.credits / 1e6 }));
+}
+
+/** One provider's (or its models') usage of the attempts with started_ms > after_ms, from the running counters. */
+export function usageAfter(db: Db, provider: string, models: string[] | undefined, after_ms: number): WindowUsage {
+  return usageSince(db, { provider, ...(models ? { models } : {}), after_ms });
+}
+
 /** One provider's spend per day since then (day 0 starts at since_ms), days with none left out. */
 export function spendPerDay(db: Db, provider: string, since_ms: number): Array<{ day: number; usd: number }> {
   return db
@@ -43,28 +77,36 @@ export interface ModelOutcomes {
   /** finished attempts (in-flight ones left out) */
   attempts: number;
   ok: number;
+  /** answered attempts with a duration: how many the latency percentiles rank */
+  timed: number;
   cost_usd: number;
   list_usd: number;
 }
 
-/** Per model since then: finished attempts, answered ones, reported cost and list price. */
+// The models page reads these through the covering index attempts_model_status (provider, model, status, started_ms,
+// duration_ms, cost_usd, list_usd; migration 015): sums and ranks in SQL, no attempt row read into JS.
+
+/** Per model since then: finished attempts, answered ones (and those with a duration), reported cost and list price. */
 export function modelOutcomes(db: Db, since_ms: number): ModelOutcomes[] {
   return db
     .statement(
-      `SELECT provider, model, COUNT(*) AS attempts, SUM(status = 'ok') AS ok, COALESCE(SUM(cost_usd), 0) AS cost_usd, COALESCE(SUM(list_usd), 0) AS list_usd
+      `SELECT provider, model, COUNT(*) AS attempts, SUM(CASE WHEN status = 'ok' THEN 1 ELSE 0 END) AS ok,
+         SUM(CASE WHEN status = 'ok' AND duration_ms IS NOT NULL THEN 1 ELSE 0 END) AS timed,
+         COALESCE(SUM(cost_usd), 0) AS cost_usd, COALESCE(SUM(list_usd), 0) AS list_usd
        FROM attempts WHERE started_ms >= ? AND status != 'reserved' GROUP BY provider, model`,
     )
     .all(since_ms) as ModelOutcomes[];
 }
 
-/** Per model since then: the durations of answered attempts, ascending. */
-export function answerDurations(db: Db, since_ms: number): Array<{ provider: string; model: string; duration_ms: number }> {
-  return db
+/** The duration of one model's answered attempt of that rank (0 = the fastest) since then, or undefined. */
+export function answerDurationAt(db: Db, provider: string, model: string, since_ms: number, rank: number): number | undefined {
+  const row = db
     .statement(
-      `SELECT provider, model, duration_ms FROM attempts
-       WHERE started_ms >= ? AND status = 'ok' AND duration_ms IS NOT NULL ORDER BY provider, model, duration_ms`,
+      `SELECT duration_ms FROM attempts WHERE provider = ? AND model = ? AND status = 'ok' AND started_ms >= ? AND duration_ms IS NOT NULL
+       ORDER BY duration_ms LIMIT 1 OFFSET ?`,
     )
-    .all(since_ms) as Array<{ provider: string; model: string; duration_ms: number }>;
+    .get(provider, model, since_ms, rank) as { duration_ms: number } | undefined;
+  return row?.duration_ms;
 }
 
 export interface LastError {
@@ -76,15 +118,14 @@ export interface LastError {
   error_message: string | null;
 }
 
-/** Per model since then: its newest failed attempt. */
-export function lastErrors(db: Db, since_ms: number): LastError[] {
-  // SQLite's documented bare-column rule: with MAX(), the other columns come from the row that holds the maximum
+/** One model's newest failed attempt since then: one step down the index from its newest end. */
+export function lastError(db: Db, provider: string, model: string, since_ms: number): LastError | undefined {
   return db
     .statement(
-      `SELECT provider, model, MAX(started_ms) AS started_ms, started_utc, error_kind, http_status, error_message
-       FROM attempts WHERE started_ms >= ? AND status = 'error' GROUP BY provider, model`,
+      `SELECT provider, model, started_utc, error_kind, http_status, error_message FROM attempts
+       WHERE provider = ? AND model = ? AND status = 'error' AND started_ms >= ? ORDER BY started_ms DESC LIMIT 1`,
     )
-    .all(since_ms) as LastError[];
+    .get(provider, model, since_ms) as LastError | undefined;
 }
 
 export interface PlanFact {

@@ -8,5 +8,5 @@ export type { JobRow, JobState, JobOwner, JobKind, JobInit } from './jobs.js';
 export type { CatalogModel } from './catalog.js';
 export type { EvalResultInit, EvalResultRow } from './evals.js';
 export type { EffectRow, EffectState } from './effects.js';
-export type { UsageFact, PlanFact, AlarmFact, ModelOutcomes, LastError } from './history.js';
+export type { UsageFact, UsageBucket, PlanFact, AlarmFact, ModelOutcomes, LastError } from './history.js';
 export { openChosenLedger, sharedLedgerUrl } from './open.js';

@@ -13,6 +13,7 @@ import * as evals from './evals.js';
 import * as effects from './effects.js';
 import * as holds from './holds.js';
 import * as history from './history.js';
+import type { WindowUsage } from './usage-counters.js';
 import { recordAdjustment, type Adjustment } from './adjustments.js';
 import { healthEvidence } from './evidence.js';
 
@@ -228,17 +229,23 @@ export class Ledger<D extends Db = Db> {
   usageFactsSince(provider: string, since_ms: number): history.UsageFact[] {
     return history.usageFactsSince(this.db, provider, since_ms);
   }
+  usageBuckets(provider: string, models: string[] | undefined, size_ms: number, from_ms: number, to_ms: number): history.UsageBucket[] {
+    return history.usageBuckets(this.db, provider, models, size_ms, from_ms, to_ms);
+  }
+  usageAfter(provider: string, models: string[] | undefined, after_ms: number): WindowUsage {
+    return history.usageAfter(this.db, provider, models, after_ms);
+  }
   spendPerDay(provider: string, since_ms: number): Array<{ day: number; usd: number }> {
     return history.spendPerDay(this.db, provider, since_ms);
   }
   modelOutcomes(since_ms: number): history.ModelOutcomes[] {
     return history.modelOutcomes(this.db, since_ms);
   }
-  answerDurations(since_ms: number): Array<{ provider: string; model: string; duration_ms: number }> {
-    return history.answerDurations(this.db, since_ms);
+  answerDurationAt(provider: string, model: string, since_ms: number, rank: number): number | undefined {
+    return history.answerDurationAt(this.db, provider, model, since_ms, rank);
   }
-  lastErrors(since_ms: number): history.LastError[] {
-    return history.lastErrors(this.db, since_ms);
+  lastError(provider: string, model: string, since_ms: number): history.LastError | undefined {
+    return history.lastError(this.db, provider, model, since_ms);
   }
   plansSince(since_ms: number): history.PlanFact[] {
     return history.plansSince(this.db, since_ms);

@@ -309,6 +309,14 @@ export const MIGRATIONS: Migration[] = [
       rebuildHealthCounters(db);
     },
   },
+  {
+    // The dashboard's models page (history.ts): per model, its outcomes, latency percentiles and last error are read
+    // from this covering index over the span asked for, instead of reading the span's attempt rows one by one.
+    name: '015_attempts_model_index',
+    up(db) {
+      db.exec('CREATE INDEX attempts_model_status ON attempts (provider, model, status, started_ms, duration_ms, cost_usd, list_usd)');
+    },
+  },
 ];
 
 /**

@@ -44,20 +44,17 @@ export function modelReport(config: Config, ledger: Ledger, now: number, days = 
   };
   for (const provider of Object.values(config.providers)) for (const model of provider.models) entry(provider.name, model.id);
 
+  // per model: its counts and sums, the durations at the two percentile ranks and its newest error, each read by SQL
+  // from the covering index over the span (history.ts): no attempt row is read one by one, however many there are
   for (const outcome of ledger.modelOutcomes(since)) {
     const row = entry(outcome.provider, outcome.model);
     Object.assign(row, { attempts: outcome.attempts, ok: outcome.ok, errors: outcome.attempts - outcome.ok, cost_usd: outcome.cost_usd, list_usd: outcome.list_usd });
-  }
-  const durations = new Map<ModelReport, number[]>();
-  // ascending per model, as the ledger sorts them
-  for (const answer of ledger.answerDurations(since)) {
-    const row = entry(answer.provider, answer.model);
-    const list = durations.get(row) ?? [];
-    list.push(answer.duration_ms);
-    durations.set(row, list);
-  }
-  for (const error of ledger.lastErrors(since)) {
-    entry(error.provider, error.model).last_error = { at_utc: error.started_utc, kind: error.error_kind, http_status: error.http_status, message: error.error_message };
+    row.p50_ms = outcome.timed > 0 ? (ledger.answerDurationAt(outcome.provider, outcome.model, since, rankOf(outcome.timed, 0.5)) ?? null) : null;
+    row.p95_ms = outcome.timed > 0 ? (ledger.answerDurationAt(outcome.provider, outcome.model, since, rankOf(outcome.timed, 0.95)) ?? null) : null;
+    if (outcome.attempts > outcome.ok) {
+      const error = ledger.lastError(outcome.provider, outcome.model, since);
+      if (error) row.last_error = { at_utc: error.started_utc, kind: error.error_kind, http_status: error.http_status, message: error.error_message };
+    }
   }
   for (const { plan } of ledger.plansSince(since)) {
     for (const rejection of plan.rejected) {
@@ -95,9 +92,6 @@ export function modelReport(config: Config, ledger: Ledger, now: number, days = 
 
   for (const row of models.values()) {
     row.success_rate = row.attempts > 0 ? round(row.ok / row.attempts) : null;
-    const sorted = durations.get(row) ?? [];
-    row.p50_ms = percentile(sorted, 0.5);
-    row.p95_ms = percentile(sorted, 0.95);
     row.cost_usd = round(row.cost_usd);
     row.list_usd = round(row.list_usd);
   }
@@ -107,7 +101,12 @@ export function modelReport(config: Config, ledger: Ledger, now: number, days = 
 /** nearest rank: the smallest value with at least that share of values at or below it */
 export function percentile(sorted: number[], share: number): number | null {
   if (sorted.length === 0) return null;
-  return sorted[Math.max(0, Math.ceil(share * sorted.length) - 1)];
+  return sorted[rankOf(sorted.length, share)];
+}
+
+/** the 0-based index of that nearest rank among `count` ascending values */
+function rankOf(count: number, share: number): number {
+  return Math.max(0, Math.ceil(share * count) - 1);
 }
 
 function round(value: number): number {

@@ -1,5 +1,5 @@
 // Per provider: billing class, each limit with used and remaining in the current window, spend today, blocks.
-import type { Config, HealthBlock } from '../types.js';
+import type { Config, HealthBlock, UsageSnapshot } from '../types.js';
 import type { Ledger } from '../ledger/index.js';
 import { providerWindows } from '../runner/endpoint.js';
 import { windowLabel } from '../router/window-span.js';
@@ -26,8 +26,8 @@ export interface ProviderReport {
   blocks: Array<{ scope: string; model: string | null; reason: string; until_utc: string | null }>;
 }
 
-export function usageReport(config: Config, ledger: Ledger, env: Record<string, string | undefined>, now: number): ProviderReport[] {
-  const snapshot = ledger.usage(providerWindows(config, now), now);
+/** `snapshot`: the ledger's counts at `now`, when the caller read them already (the quota report reads their oldest requests). */
+export function usageReport(config: Config, ledger: Ledger, env: Record<string, string | undefined>, now: number, snapshot: UsageSnapshot = ledger.usage(providerWindows(config, now), now)): ProviderReport[] {
   const blocks = ledger.activeBlocks(now, null);
   return Object.values(config.providers).map((provider) => {
     const usage = snapshot.providers[provider.name];
