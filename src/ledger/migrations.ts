@@ -317,6 +317,14 @@ export const MIGRATIONS: Migration[] = [
       db.exec('CREATE INDEX attempts_model_status ON attempts (provider, model, status, started_ms, duration_ms, cost_usd, list_usd)');
     },
   },
+  {
+    // The counters gain a tenth-of-a-second bucket (usage-counters.ts BUCKET_SIZES): a window's edge reads at most
+    // 100 ms of attempt rows instead of a second of them. Summed again from the attempts already recorded.
+    name: '016_usage_counters_tenths',
+    up(db) {
+      rebuildUsageCounters(db);
+    },
+  },
 ];
 
 /**

@@ -1,14 +1,15 @@
 // Running usage counters: what every quota and budget check reads instead of summing the attempts.
-// Each attempt adds its weight, list price, spend and in-flight mark to one bucket per size (a second, a minute,
-// an hour) of its provider and model, in the same transaction that writes the attempt row. A window "since T"
-// is then the attempts of T's partial second (read from the attempts table, at most one second of them), the
-// whole seconds up to the next minute, the whole minutes up to the next hour and the whole hours after: at most
-// 59 + 59 + (hours of the window) bucket rows, however many attempts the ledger holds.
+// Each attempt adds its weight, list price, spend and in-flight mark to one bucket per size (a tenth of a second, a
+// second, a minute, an hour) of its provider and model, in the same transaction that writes the attempt row. A
+// window "since T" is then the attempts of T's partial tenth (read from the attempts table: at most 100 ms of them),
+// the whole tenths up to the next second, the whole seconds up to the next minute, the whole minutes up to the next
+// hour and the whole hours after: at most 9 + 59 + 59 + (hours of the window) bucket rows, however many attempts
+// the ledger holds. The tenth keeps the edge's read small when a proxy answers a thousand requests a second.
 // Portable SQL only (the PostgreSQL ledger runs the same statements): upserts with ON CONFLICT, bucket math in JS.
 import type { Db } from './db.js';
 
 /** Bucket sizes, finest first; each divides the next, and an hour divides a UTC day. */
-export const BUCKET_SIZES = [1_000, 60_000, 3_600_000] as const;
+export const BUCKET_SIZES = [100, 1_000, 60_000, 3_600_000] as const;
 
 // Integer units, so that adding and later subtracting an attempt's share leaves no float residue (0.1 + 0.2 - 0.2
 // is not 0.1): weights in millionths of a request, dollars in billionths.
@@ -111,29 +112,44 @@ export function countChange(db: Db, before: CountedAttempt | null, after: Counte
 export const COUNTED_COLUMNS = 'provider, model, started_ms, status, weight, list_usd, list_usd_reserved, cost_usd, reserved_usd, credits, credits_reserved';
 
 /**
- * Usage of one window: attempts with started_ms >= since_ms (or > after_ms) for a provider (and model), summed from
- * at most one second of attempt rows and a bounded number of bucket rows. The window has no end: a request the
- * clock says started later still counts, as in a sum over the attempts.
+ * Where a window's buckets start: `edge` is its first counted instant (since_ms, or after_ms + 1 in effect), `whole[i]`
+ * the first bucket of size i wholly inside it. Attempts from the edge up to whole[0] are read from the attempts table.
  */
-export function usageSince(db: Db, query: WindowQuery): WindowUsage {
+function levelsOf(query: WindowQuery): { exclusive: boolean; edge: number; whole: number[] } {
   const exclusive = query.after_ms !== undefined;
   const edge = exclusive ? (query.after_ms as number) : (query.since_ms ?? 0);
-  const [second, minute, hour] = BUCKET_SIZES;
-  // the first whole second after the edge; then the first whole minute and hour at or after it
-  const wholeSecond = exclusive ? bucketOf(edge, second) + second : Math.ceil(edge / second) * second;
-  const wholeMinute = Math.ceil(wholeSecond / minute) * minute;
-  const wholeHour = Math.ceil(wholeMinute / hour) * hour;
-  const parameters = { ...scope(query), s0: wholeSecond, m0: wholeMinute, h0: wholeHour, second, minute, hour };
-  if (wholeSecond === edge) {
+  const finest = BUCKET_SIZES[0];
+  const whole = [exclusive ? bucketOf(edge, finest) + finest : Math.ceil(edge / finest) * finest];
+  for (let level = 1; level < BUCKET_SIZES.length; level++) whole.push(Math.ceil(whole[level - 1] / BUCKET_SIZES[level]) * BUCKET_SIZES[level]);
+  return { exclusive, edge, whole };
+}
+
+/** The named parameters of a window's statements: its scope, each level's first bucket and size. */
+function parametersOf(query: WindowQuery, whole: number[]): Record<string, string | number> {
+  const named: Record<string, string | number> = scope(query);
+  whole.forEach((start, level) => {
+    named[`w${level}`] = start;
+    named[`size${level}`] = BUCKET_SIZES[level];
+  });
+  return named;
+}
+
+/**
+ * Usage of one window: attempts with started_ms >= since_ms (or > after_ms) for a provider (and model), summed from
+ * at most a tenth of a second of attempt rows and a bounded number of bucket rows. The window has no end: a request
+ * the clock says started later still counts, as in a sum over the attempts.
+ */
+export function usageSince(db: Db, query: WindowQuery): WindowUsage {
+  const { exclusive, edge, whole } = levelsOf(query);
+  const parameters = parametersOf(query, whole);
+  if (whole[0] === edge) {
     const sums = db.statement(bucketSql(query)).get(parameters) as Record<keyof Share, number>;
     return fromUnits(sums, { weight: 0, list: 0, spend: 0, in_flight: 0, credits: 0 });
   }
-  // one statement: the edge's partial second summed by SQLite from the covering index (a busy second holds hundreds
-  // of attempts), beside the bucket sums. The edge's float sums are turned into the counters' units once, which can
-  // differ from rounding each attempt by a few billionths of a dollar, and never in requests for whole weights.
-  const row = db.statement(`SELECT edge.weight AS edge_weight, edge.list AS edge_list, edge.spend AS edge_spend, edge.in_flight AS edge_in_flight, edge.credits AS edge_credits,
-      buckets.weight, buckets.list, buckets.spend, buckets.in_flight, buckets.credits
-    FROM (${edgeSumSql(query, exclusive)}) AS edge, (${bucketSql(query)}) AS buckets`).get({ ...parameters, edge, to: wholeSecond }) as Record<string, number>;
+  // one statement: the edge's partial tenth summed by the database from the covering index, beside the bucket sums.
+  // The edge's float sums are turned into the counters' units once, which can differ from rounding each attempt by a
+  // few billionths of a dollar, and never in requests for whole weights.
+  const row = db.statement(windowSql(query, exclusive)).get({ ...parameters, edge, to: whole[0] }) as Record<string, number>;
   return fromUnits(row as Record<keyof Share, number>, {
     weight: Math.round(row.edge_weight * WEIGHT_UNIT),
     list: Math.round(row.edge_list * USD_UNIT),
@@ -155,63 +171,78 @@ function fromUnits(sums: Share, edge: Share): WindowUsage {
 
 /**
  * When the oldest request with weight counted in the window started (epoch ms), or undefined: the first bucket with
- * weight, narrowed size by size to one second, whose attempts are then read. A handful of indexed lookups.
+ * weight, narrowed size by size to a tenth of a second, whose attempts are then read. A handful of indexed lookups.
  */
 export function oldestSince(db: Db, query: WindowQuery & { provider: string; any_unit?: boolean }): number | undefined {
-  const exclusive = query.after_ms !== undefined;
-  const edge = exclusive ? (query.after_ms as number) : (query.since_ms ?? 0);
-  const [second, minute, hour] = BUCKET_SIZES;
-  const wholeSecond = exclusive ? bucketOf(edge, second) + second : Math.ceil(edge / second) * second;
-  const wholeMinute = Math.ceil(wholeSecond / minute) * minute;
-  const wholeHour = Math.ceil(wholeMinute / hour) * hour;
-  if (wholeSecond > edge) {
-    const first = firstWeighted(db, query, exclusive, edge, wholeSecond, query.any_unit ?? false);
+  const { exclusive, edge, whole } = levelsOf(query);
+  const anyUnit = query.any_unit ?? false;
+  if (whole[0] > edge) {
+    const first = firstWeighted(db, query, exclusive, edge, whole[0], anyUnit);
     if (first !== undefined) return first;
   }
-  const ranges: Array<[number, number, number]> = [
-    [0, wholeSecond, wholeMinute],
-    [1, wholeMinute, wholeHour],
-    [2, wholeHour, Number.MAX_SAFE_INTEGER],
-  ];
-  for (const [level, from, to] of ranges) {
-    let bucket = firstBucket(db, query, level, from, to, query.any_unit ?? false);
+  for (let level = 0; level < BUCKET_SIZES.length; level++) {
+    const to = level + 1 < BUCKET_SIZES.length ? whole[level + 1] : Number.MAX_SAFE_INTEGER;
+    let bucket = firstBucket(db, query, level, whole[level], to, anyUnit);
     if (bucket === undefined) continue;
-    // narrow down: the first weighted minute of that hour, the first weighted second of that minute
-    for (let finer = level - 1; finer >= 0 && bucket !== undefined; finer--) bucket = firstBucket(db, query, finer, bucket, bucket + BUCKET_SIZES[finer + 1], query.any_unit ?? false);
+    // narrow down: the first weighted minute of that hour, … the first weighted tenth of that second
+    for (let finer = level - 1; finer >= 0 && bucket !== undefined; finer--) bucket = firstBucket(db, query, finer, bucket, bucket + BUCKET_SIZES[finer + 1], anyUnit);
     if (bucket === undefined) return undefined;
-    return firstWeighted(db, query, false, bucket, bucket + second, query.any_unit ?? false);
+    return firstWeighted(db, query, false, bucket, bucket + BUCKET_SIZES[0], anyUnit);
   }
   return undefined;
 }
 
-/** The oldest attempt with weight from the edge up to (not including) `to`: at most one second of them. */
+/** The oldest attempt with weight from the edge up to (not including) `to`: at most a tenth of a second of them. */
 /** `anyUnit`: counted in requests, list USD or credits (a window's oldest); else in requests (the minute's). */
 function firstWeighted(db: Db, query: WindowQuery, exclusive: boolean, edge: number, to: number, anyUnit: boolean): number | undefined {
-  const counts = anyUnit ? '(weight > 0 OR COALESCE(list_usd, list_usd_reserved) > 0 OR COALESCE(credits, credits_reserved) > 0)' : 'weight > 0';
-  // in index order, stopping at the first weighted row: a busy second is not read whole
-  const row = db.statement(`SELECT started_ms FROM attempts WHERE ${edgeFilter(query, exclusive)} AND ${counts} ORDER BY started_ms LIMIT 1`).get({ ...scope(query), edge, to }) as { started_ms: number } | undefined;
+  const sql = cachedSql(`first:${shapeOf(query)}:${exclusive}:${anyUnit}`, () => {
+    const counts = anyUnit ? '(weight > 0 OR COALESCE(list_usd, list_usd_reserved) > 0 OR COALESCE(credits, credits_reserved) > 0)' : 'weight > 0';
+    // in index order, stopping at the first weighted row: a busy tenth is not read whole
+    return `SELECT started_ms FROM attempts WHERE ${edgeFilter(query, exclusive)} AND ${counts} ORDER BY started_ms LIMIT 1`;
+  });
+  const row = db.statement(sql).get({ ...scope(query), edge, to }) as { started_ms: number } | undefined;
   return row?.started_ms;
 }
 
 function firstBucket(db: Db, query: WindowQuery, level: number, from: number, to: number, anyUnit: boolean): number | undefined {
-  const model = modelFilter(query) ? ` AND ${modelFilter(query)}` : '';
-  const counts = anyUnit ? '(weight_micro > 0 OR list_nano_usd > 0 OR credits_micro > 0)' : 'weight_micro > 0';
-  const row = db
-    .statement(`SELECT bucket_ms FROM usage_counters WHERE provider = @provider AND size_ms = @size AND bucket_ms >= @from AND bucket_ms < @to${model} AND ${counts} ORDER BY bucket_ms LIMIT 1`)
-    .get({ ...scope(query), size: BUCKET_SIZES[level], from, to }) as { bucket_ms: number } | undefined;
+  const sql = cachedSql(`bucket:${shapeOf(query)}:${anyUnit}`, () => {
+    const model = modelFilter(query) ? ` AND ${modelFilter(query)}` : '';
+    const counts = anyUnit ? '(weight_micro > 0 OR list_nano_usd > 0 OR credits_micro > 0)' : 'weight_micro > 0';
+    return `SELECT bucket_ms FROM usage_counters WHERE provider = @provider AND size_ms = @size AND bucket_ms >= @from AND bucket_ms < @to${model} AND ${counts} ORDER BY bucket_ms LIMIT 1`;
+  });
+  const row = db.statement(sql).get({ ...scope(query), size: BUCKET_SIZES[level], from, to }) as { bucket_ms: number } | undefined;
   return row?.bucket_ms;
 }
 
-/** Attempts from the edge up to (not including) `to`: at most one second of them. */
+// The statements' text depends only on the window's shape (a provider or not, how many models), never on its
+// times: built once per shape, so that a check does not rebuild (and the statement cache rehash) long SQL each time.
+const sqlByShape = new Map<string, string>();
+function cachedSql(key: string, build: () => string): string {
+  let sql = sqlByShape.get(key);
+  if (sql === undefined) {
+    sql = build();
+    sqlByShape.set(key, sql);
+  }
+  return sql;
+}
+
+function shapeOf(query: WindowQuery): string {
+  return `${query.provider === undefined ? '*' : 'p'}${query.models?.length ?? 0}`;
+}
+
+/** Attempts from the edge up to (not including) `to`: at most a tenth of a second of them. */
 function edgeFilter(query: WindowQuery, exclusive: boolean): string {
   return [query.provider === undefined ? null : 'provider = @provider', modelFilter(query), `started_ms ${exclusive ? '>' : '>='} @edge`, 'started_ms < @to'].filter(Boolean).join(' AND ');
 }
 
-function edgeSumSql(query: WindowQuery, exclusive: boolean): string {
-  return `SELECT COALESCE(SUM(weight), 0) AS weight, COALESCE(SUM(COALESCE(list_usd, list_usd_reserved)), 0) AS list,
+/** The edge's attempts summed beside the bucket sums, in one row. */
+function windowSql(query: WindowQuery, exclusive: boolean): string {
+  return cachedSql(`window:${shapeOf(query)}:${exclusive}`, () => `SELECT edge.weight AS edge_weight, edge.list AS edge_list, edge.spend AS edge_spend, edge.in_flight AS edge_in_flight, edge.credits AS edge_credits,
+      buckets.weight, buckets.list, buckets.spend, buckets.in_flight, buckets.credits
+    FROM (SELECT COALESCE(SUM(weight), 0) AS weight, COALESCE(SUM(COALESCE(list_usd, list_usd_reserved)), 0) AS list,
       COALESCE(SUM(COALESCE(cost_usd, reserved_usd)), 0) AS spend, COALESCE(SUM(CASE WHEN status = 'reserved' THEN 1 ELSE 0 END), 0) AS in_flight,
       COALESCE(SUM(COALESCE(credits, credits_reserved)), 0) AS credits
-    FROM attempts WHERE ${edgeFilter(query, exclusive)}`;
+    FROM attempts WHERE ${edgeFilter(query, exclusive)}) AS edge, (${bucketSql(query)}) AS buckets`);
 }
 
 function scope(query: WindowQuery): Record<string, string> {
@@ -227,14 +258,17 @@ function modelFilter(query: WindowQuery): string | null {
   return models.length === 0 ? null : `model IN (${models.map((_model, index) => `@model${index}`).join(', ')})`;
 }
 
-/** Whole seconds up to the first whole minute, whole minutes up to the first whole hour, whole hours after. */
+/** Each size's whole buckets up to the first whole bucket of the next size; the largest size's whole buckets after. */
 function bucketSql(query: WindowQuery): string {
-  const where = [query.provider === undefined ? null : 'provider = @provider', modelFilter(query)].filter(Boolean).map((filter) => `${filter} AND `).join('');
-  const part = (size: string, range: string) => `SELECT weight_micro, list_nano_usd, spend_nano_usd, in_flight, credits_micro FROM usage_counters WHERE ${where}size_ms = @${size} AND ${range}`;
-  return `SELECT COALESCE(SUM(weight_micro), 0) AS weight, COALESCE(SUM(list_nano_usd), 0) AS list, COALESCE(SUM(spend_nano_usd), 0) AS spend, COALESCE(SUM(in_flight), 0) AS in_flight, COALESCE(SUM(credits_micro), 0) AS credits FROM (
-    ${part('second', 'bucket_ms >= @s0 AND bucket_ms < @m0')}
-    UNION ALL ${part('minute', 'bucket_ms >= @m0 AND bucket_ms < @h0')}
-    UNION ALL ${part('hour', 'bucket_ms >= @h0')}) AS buckets`;
+  return cachedSql(`sums:${shapeOf(query)}`, () => {
+    const where = [query.provider === undefined ? null : 'provider = @provider', modelFilter(query)].filter(Boolean).map((filter) => `${filter} AND `).join('');
+    const parts = BUCKET_SIZES.map((_size, level) => {
+      const range = level + 1 < BUCKET_SIZES.length ? `bucket_ms >= @w${level} AND bucket_ms < @w${level + 1}` : `bucket_ms >= @w${level}`;
+      return `SELECT weight_micro, list_nano_usd, spend_nano_usd, in_flight, credits_micro FROM usage_counters WHERE ${where}size_ms = @size${level} AND ${range}`;
+    });
+    return `SELECT COALESCE(SUM(weight_micro), 0) AS weight, COALESCE(SUM(list_nano_usd), 0) AS list, COALESCE(SUM(spend_nano_usd), 0) AS spend, COALESCE(SUM(in_flight), 0) AS in_flight, COALESCE(SUM(credits_micro), 0) AS credits FROM (
+    ${parts.join('\n    UNION ALL ')}) AS buckets`;
+  });
 }
 
 /** Minimal shape of a SQLite connection for the rebuild (better-sqlite3's Database). */
