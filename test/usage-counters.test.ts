@@ -42,9 +42,13 @@ function random(seed: number): () => number {
   };
 }
 
-/** The snapshot usage() gives must equal the reference sums (plus live holds) for every provider and the day's spend. */
+/**
+ * The snapshot usage() gives must equal the reference sums (plus live holds) for every provider and the day's spend,
+ * and one whose oldest requests are read only when asked (the guards') must give the same fields when they are read.
+ */
 function expectSameAsReference(now: number): void {
   const snapshot = ledger.usage(providers, now);
+  expect(JSON.parse(JSON.stringify(ledger.usage(providers, now, { oldestWhenRead: true }))), `read when asked at ${new Date(now).toISOString()}`).toEqual(JSON.parse(JSON.stringify(snapshot)));
   const heldCredits = new Map(
     (ledger.db.sqlite.prepare('SELECT provider, SUM(credits) AS credits FROM holds WHERE expires_ms > ? GROUP BY provider').all(now) as Array<{ provider: string; credits: number }>).map((row) => [row.provider, row.credits]),
   );
@@ -121,7 +125,7 @@ function runSequence(seed: number, operations: number): void {
     } else {
       ledger.releaseStaleReservations(now - 10 * 60_000);
     }
-    for (const offset of [0, 999, 1_000, 61_001]) expectSameAsReference(now + offset);
+    for (const offset of [0, 50, 99, 100, 999, 1_000, 61_001]) expectSameAsReference(now + offset);
   }
   const { kept, rebuilt } = countersAndRebuild(ledger.db.sqlite);
   expect(kept).toEqual(rebuilt);

@@ -2,7 +2,7 @@
 // Usage is counted from here; failed attempts count too (OpenRouter counts them), except one that never left this
 // machine: its weight becomes 0 when it is finished.
 import { newId as ulid } from './ids.js';
-import type { Billing, ErrorKind, ProviderUsage, UsageSnapshot } from '../types.js';
+import type { Billing, ErrorKind, ProviderUsage, UsageSnapshot, WindowUsage } from '../types.js';
 import { type Db, iso } from './db.js';
 import { addHold, heldByProvider, takeHold, type Held } from './holds.js';
 import { BUCKET_SIZES, COUNTED_COLUMNS, countChange, oldestSince, usageSince, type CountedAttempt } from './usage-counters.js';
@@ -93,26 +93,51 @@ export function startOfUtcDay(now: number): number {
   return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
 }
 
-/** `exceptRun`: a run planning its own steps, whose holds are its own to use. */
-export function usage(db: Db, providers: ProviderWindows[], now: number, exceptRun: string | null = null): UsageSnapshot {
+/** How a snapshot is read. */
+export interface UsageOptions {
+  /** a run planning its own steps, whose holds are its own to use */
+  exceptRun?: string | null;
+  /**
+   * The windows' oldest requests are read only if something reads them (a full window's reset time): for a snapshot
+   * that is judged at once, while the ledger is open — the guards before a request is sent. Reports read them all.
+   */
+  oldestWhenRead?: boolean;
+}
+
+export function usage(db: Db, providers: ProviderWindows[], now: number, options: UsageOptions = {}): UsageSnapshot {
+  // taken before the reads: a commit by anyone during them changes it, so the snapshot is never reused half-old
+  const mark = options.exceptRun ? null : unchangedMark(db);
   const dayStart = startOfUtcDay(now);
   const snapshot: UsageSnapshot = { now_ms: now, providers: {}, metered_usd_today: 0 };
-  const held = heldByProvider(db, now, exceptRun);
-  for (const provider of providers) snapshot.providers[provider.name] = withHolds(providerUsage(db, provider, now, dayStart), held.get(provider.name));
+  const held = heldByProvider(db, now, options.exceptRun ?? null);
+  const oldest = options.oldestWhenRead ? readWhenAsked : readNow;
+  for (const provider of providers) snapshot.providers[provider.name] = providerUsage(db, provider, now, dayStart, held.get(provider.name), oldest);
   // every reported cost is real money, a "free" one too (that raises the cost alarm); a request still in flight
   // counts at its reserved worst case (0 for free and subscription requests, unless a paid feature was reserved)
   snapshot.metered_usd_today = usageSince(db, { since_ms: dayStart }).spend_usd;
+  if (mark !== null) taken.set(snapshot, { mark, windows: new Map(providers.map((provider) => [provider.name, JSON.stringify(provider)])) });
   return snapshot;
 }
 
-/** Requests (and credits) held for other runs' later steps count as used in the day and the windows (not the minute). */
-function withHolds(usage: ProviderUsage, held: Held | undefined): ProviderUsage {
-  if (!held || (held.weight === 0 && held.credits === 0)) return usage;
-  return {
-    ...usage,
-    day: usage.day + held.weight,
-    windows: usage.windows.map((window) => ({ ...window, requests: window.requests + held.weight, credits: (window.credits ?? 0) + held.credits })),
-  };
+/**
+ * The snapshots this process took, with the ledger's change mark at the time: a reservation may judge by a plan's
+ * snapshot instead of reading the counts again when nothing has been written since, by this process or another, and
+ * it is of the same instant and windows (serve's first try). Weak: a snapshot no one holds is forgotten.
+ */
+const taken = new WeakMap<UsageSnapshot, { mark: string; windows: Map<string, string> }>();
+
+/** Differs after any commit by another connection and after any write by this one; null where it cannot tell (PostgreSQL). */
+function unchangedMark(db: Db): string | null {
+  if (db.dialect !== 'sqlite') return null;
+  const row = db.statement('SELECT total_changes() AS own, (SELECT data_version FROM pragma_data_version) AS version').get() as { own: number; version: number };
+  return `${row.version}.${row.own}`;
+}
+
+/** The plan's snapshot, if it still holds exactly for this reservation; else undefined (read again). */
+function stillExact(db: Db, planned: UsageSnapshot | undefined, providers: ProviderWindows[], now: number): UsageSnapshot | undefined {
+  const record = planned && planned.now_ms === now ? taken.get(planned) : undefined;
+  if (!record || !providers.every((provider) => record.windows.get(provider.name) === JSON.stringify(provider))) return undefined;
+  return unchangedMark(db) === record.mark ? planned : undefined;
 }
 
 /** A bare number is a rolling window of that many hours, as before calendar and per-model windows existed. */
@@ -120,37 +145,69 @@ function asLedgerWindow(window: number | LedgerWindow, now: number, margin: numb
   return typeof window === 'number' ? { since_ms: now - window * 3_600_000 - margin + 1, hours: window } : window;
 }
 
-/** Read from the running counters (usage-counters.ts): the same few rows whether the day holds 10 attempts or 100,000. */
-function providerUsage(db: Db, provider: ProviderWindows, now: number, dayStart: number): ProviderUsage {
+/**
+ * Read from the running counters (usage-counters.ts): the same few rows whether the day holds 10 attempts or 100,000.
+ * Requests (and credits) held for other runs' later steps count as used in the day and the windows (not the minute).
+ */
+function providerUsage(db: Db, provider: ProviderWindows, now: number, dayStart: number, held: Held | undefined, oldest: typeof readNow): ProviderUsage {
   const margin = provider.margin_ms ?? 0;
   const name = provider.name;
+  const heldWeight = held?.weight ?? 0;
+  const heldCredits = held?.credits ?? 0;
   const minuteEdge = now - 60_000 - margin;
   const minute = usageSince(db, { provider: name, after_ms: minuteEdge });
   const day = usageSince(db, { provider: name, since_ms: dayStart });
   const flight = usageSince(db, { provider: name, after_ms: now - IN_FLIGHT_HORIZON_MS });
-  return {
+  const counts: ProviderUsage = {
     provider: name,
     minute: minute.requests,
-    minute_oldest_ms: minute.requests > 0 ? oldestSince(db, { provider: name, after_ms: minuteEdge }) : undefined,
-    day: day.requests,
+    day: day.requests + heldWeight,
     windows: provider.windows.map((entry) => {
       const window = asLedgerWindow(entry, now, margin);
       // a per-model cap sums only its models' attempts
       const query = { provider: name, since_ms: window.since_ms, models: window.models };
       const sums = usageSince(db, query);
       const counted = sums.requests > 0 || sums.list_usd > 0 || sums.credits > 0;
-      return {
+      const entryUsage: WindowUsage = {
         ...(window.hours !== undefined ? { hours: window.hours } : {}),
-        requests: sums.requests,
+        requests: sums.requests + heldWeight,
         usd: sums.list_usd,
-        credits: sums.credits,
-        // the oldest attempt that counts in any of the window's units
-        oldest_ms: counted ? oldestSince(db, { ...query, any_unit: true }) : undefined,
+        credits: sums.credits + heldCredits,
       };
+      // the oldest attempt that counts in any of the window's units
+      if (counted) oldest(entryUsage, 'oldest_ms', () => oldestSince(db, { ...query, any_unit: true }));
+      return entryUsage;
     }),
     usd_today: day.spend_usd,
     in_flight: flight.in_flight,
   };
+  if (minute.requests > 0) oldest(counts, 'minute_oldest_ms', () => oldestSince(db, { provider: name, after_ms: minuteEdge }));
+  return counts;
+}
+
+function readNow<T extends object, K extends keyof T>(target: T, key: K, read: () => T[K]): void {
+  target[key] = read();
+}
+
+/**
+ * A field read from the ledger only if someone reads it, once: when a window's oldest request started matters only
+ * to a full window (its reset time) and to reports, and finding it costs more lookups than the sums themselves. The
+ * guards read it inside the reservation's transaction, where it is of the same moment as the sums.
+ */
+function readWhenAsked<T extends object, K extends keyof T>(target: T, key: K, read: () => T[K]): void {
+  let value: T[K];
+  let done = false;
+  Object.defineProperty(target, key, {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      if (!done) {
+        value = read();
+        done = true;
+      }
+      return value;
+    },
+  });
 }
 
 /** A later step of the run, and the providers that could serve it, in the plan's order. */
@@ -177,6 +234,7 @@ export function reserve<T>(
   providers: ProviderWindows[],
   admit: (snapshot: UsageSnapshot) => T | null,
   holds: HoldRequest<T>[] = [],
+  planned?: UsageSnapshot,
 ): { attempt_id: string } | { rejected: T } {
   // the guards read the usage of the provider they judge (and the day's total spend): the snapshot covers this
   // attempt's provider and those of the later steps' options, not every configured one
@@ -186,7 +244,8 @@ export function reserve<T>(
     return db.immediate(() => {
       // this step's own hold, if it has one, becomes the attempt: it must not count against itself
       if (input.run_id !== null && input.step_id !== null) takeHold(db, input.run_id, input.step_id);
-      const rejected = admit(usage(db, judged, input.now_ms));
+      // inside the write lock: once the mark is checked here, no one can change the counts before the row is written
+      const rejected = admit(stillExact(db, planned, judged, input.now_ms) ?? usage(db, judged, input.now_ms, { oldestWhenRead: true }));
       if (rejected !== null && rejected !== undefined) throw new HoldRefused(rejected);
       const id = ulid(input.now_ms);
       db.statement(
@@ -207,7 +266,7 @@ export function reserve<T>(
 function placeHold<T>(db: Db, input: ReserveInput, providers: ProviderWindows[], hold: HoldRequest<T>): void {
   let first: T | null = null;
   for (const option of hold.options) {
-    const rejected = option.admit(usage(db, providers, input.now_ms));
+    const rejected = option.admit(usage(db, providers, input.now_ms, { oldestWhenRead: true }));
     if (rejected === null || rejected === undefined) {
       addHold(db, { run_id: input.run_id ?? '', step_id: hold.step_id, provider: option.provider, weight: option.weight, credits: option.credits ?? 0 }, input.now_ms);
       return;

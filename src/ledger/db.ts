@@ -41,6 +41,8 @@ export class SqliteDb implements Db {
   readonly dialect = 'sqlite' as const;
   readonly sqlite: Database.Database;
   private readonly statements = new Map<string, Statement>();
+  /** made once (better-sqlite3 builds a transaction's wrappers each time it is asked for one); nested calls become savepoints */
+  private readonly transaction: Database.Transaction<(work: () => unknown) => unknown>;
 
   /** `readonly`: a reader (the dashboard) of a ledger that exists and is migrated; it can never write. */
   constructor(readonly file: string, options: { readonly?: boolean } = {}) {
@@ -54,6 +56,7 @@ export class SqliteDb implements Db {
         throw ledgerFileProblem(error, file) ?? error;
       }
       this.sqlite = sqlite;
+      this.transaction = sqlite.transaction((work) => work());
       return;
     }
     try {
@@ -76,18 +79,23 @@ export class SqliteDb implements Db {
       throw ledgerFileProblem(error, file) ?? error;
     }
     this.sqlite = sqlite;
+    this.transaction = sqlite.transaction((work) => work());
   }
 
-  /** Prepared once; its bound strings are redacted, and running it maps a full disk or an I/O error to one clear error (disk-fault.ts). */
+  /**
+   * Prepared once; the strings bound to a write are redacted, and running it maps a full disk or an I/O error to one
+   * clear error (disk-fault.ts). A read stores nothing, so its values (names, ids, times) are bound as they are.
+   */
   statement(sql: string): Statement {
     let statement = this.statements.get(sql);
     if (!statement) {
       const prepared = this.sqlite.prepare(sql);
       const file = this.file;
+      const bind = prepared.readonly ? (parameters: unknown[]) => parameters : redactParameters;
       statement = {
-        run: (...parameters) => guardDisk(file, () => prepared.run(...redactParameters(parameters))),
-        get: (...parameters) => guardDisk(file, () => prepared.get(...redactParameters(parameters))),
-        all: (...parameters) => guardDisk(file, () => prepared.all(...redactParameters(parameters))),
+        run: (...parameters) => guardDisk(file, () => prepared.run(...bind(parameters))),
+        get: (...parameters) => guardDisk(file, () => prepared.get(...bind(parameters))),
+        all: (...parameters) => guardDisk(file, () => prepared.all(...bind(parameters))),
       };
       this.statements.set(sql, statement);
     }
@@ -96,7 +104,7 @@ export class SqliteDb implements Db {
 
   /** BEGIN IMMEDIATE: takes the write lock first, so a read-check-write cannot interleave with another process. */
   immediate<T>(work: () => T): T {
-    return guardDisk(this.file, () => this.sqlite.transaction(work).immediate());
+    return guardDisk(this.file, () => this.transaction.immediate(work) as T);
   }
 
   now(): number {

@@ -109,11 +109,12 @@ export class Ledger<D extends Db = Db> {
   }
 
   // attempts and usage
-  usage(providers: attempts.ProviderWindows[], now_ms: number, exceptRun?: string | null): UsageSnapshot {
-    return attempts.usage(this.db, providers, now_ms, exceptRun ?? null);
+  usage(providers: attempts.ProviderWindows[], now_ms: number, options?: attempts.UsageOptions): UsageSnapshot {
+    return attempts.usage(this.db, providers, now_ms, options);
   }
-  reserve<T>(input: attempts.ReserveInput, providers: attempts.ProviderWindows[], admit: (snapshot: UsageSnapshot) => T | null, holdsFor: attempts.HoldRequest<T>[] = []) {
-    return attempts.reserve(this.db, input, providers, admit, holdsFor);
+  /** `planned`: the snapshot the request was planned on; judged again by it if nothing was written since (attempts.ts) */
+  reserve<T>(input: attempts.ReserveInput, providers: attempts.ProviderWindows[], admit: (snapshot: UsageSnapshot) => T | null, holdsFor: attempts.HoldRequest<T>[] = [], planned?: UsageSnapshot) {
+    return attempts.reserve(this.db, input, providers, admit, holdsFor, planned);
   }
   releaseHolds(runId: string): number {
     return holds.releaseHolds(this.db, runId);

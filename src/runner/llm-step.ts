@@ -50,7 +50,7 @@ export function planFor(input: Pick<LlmStepInput, 'config' | 'ledger' | 'traits'
   return planStep({
     config: input.config,
     traits: input.traits,
-    snapshot: input.ledger.usage(providerWindows(input.config, now), now, input.runId || null),
+    snapshot: input.ledger.usage(providerWindows(input.config, now), now, { exceptRun: input.runId || null, oldestWhenRead: true }),
     blocks: input.ledger.activeBlocks(now, input.runId),
     catalog: catalogStatus(input.config, input.ledger, now),
     health: input.ledger.healthEvidence(now),

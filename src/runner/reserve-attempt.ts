@@ -1,6 +1,6 @@
 // The one gate every request passes right before it is sent — first tries, retries, repairs, fallbacks and
 // `portai serve` alike: the guards run on a fresh snapshot and the attempt is recorded in the same transaction.
-import type { Candidate, Config, Rejection, StepTraits } from '../types.js';
+import type { Candidate, Config, Rejection, StepTraits, UsageSnapshot } from '../types.js';
 import type { Ledger } from '../ledger/index.js';
 import { admit, candidateFacts, listWorstUsd, worstUsd } from '../router/index.js';
 import { requestWeight, worstCredits } from '../router/draw.js';
@@ -19,6 +19,8 @@ export interface ReserveAttemptInput {
   now_ms: number;
   /** the run's later LLM steps: each gets one request held in the same transaction (admission of the whole run) */
   holds?: LaterStep[];
+  /** the snapshot the request was planned on at now_ms: the ledger judges by it again if nothing was written since */
+  planned?: UsageSnapshot;
 }
 
 /** A later LLM step as admission sees it: its traits (prompt estimated from the template) and its planned candidates. */
@@ -78,5 +80,6 @@ export function reserveAttempt(input: ReserveAttemptInput): { attempt_id: string
     providerWindows(config, input.now_ms),
     (snapshot) => admit(candidate, { config, traits, snapshot, blocks: blocks(), env: input.env, use: input.use }),
     holds,
+    input.planned,
   );
 }

@@ -54,7 +54,7 @@ export function modelEntry(config: Config, ledger: Ledger, env: Record<string, s
 
 function describe(id: string, aliasName: string, alias: ServeAlias, config: Config, ledger: Ledger, env: Record<string, string | undefined>, now_ms: number): ListedModel {
   const traits = { skill: 'serve', step: aliasName, effort: alias.effort ?? 'low', privacy: alias.privacy ?? config.serve.privacy ?? config.defaults.privacy, tags: alias.tag ? [alias.tag] : [], prompt_chars: 0 } as const;
-  const plan = planStep({ config, traits: { ...traits, tags: [...traits.tags] }, snapshot: ledger.usage(providerWindows(config, now_ms), now_ms), blocks: ledger.activeBlocks(now_ms, null), env });
+  const plan = planStep({ config, traits: { ...traits, tags: [...traits.tags] }, snapshot: ledger.usage(providerWindows(config, now_ms), now_ms, { oldestWhenRead: true }), blocks: ledger.activeBlocks(now_ms, null), env });
   const models = plan.candidates.map((candidate) => candidateFacts(config, candidate.ref).model);
   // the client may land on any candidate, so it must fit the smallest
   const smallest = (values: Array<number | undefined>) => {

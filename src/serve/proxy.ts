@@ -52,10 +52,11 @@ export async function proxy(context: ServeContext, call: ProxyCall): Promise<voi
   const { config, ledger } = context;
   const { traits, alias } = requestTraits(config, call.format, call.body, webSearchUsd(call.webSearch));
   const now = context.clock();
+  const snapshot = ledger.usage(providerWindows(config, now), now, { oldestWhenRead: true });
   const plan: Plan = planStep({
     config,
     traits,
-    snapshot: ledger.usage(providerWindows(config, now), now),
+    snapshot,
     blocks: ledger.activeBlocks(now, null),
     catalog: catalogStatus(config, ledger, now),
     env: context.env,
@@ -93,8 +94,11 @@ export async function proxy(context: ServeContext, call: ProxyCall): Promise<voi
     let tries = 0;
     while (!call.signal.aborted) {
       tries++;
-      const started = context.clock();
-      const reservation = reserveAttempt({ config, ledger, candidate, traits, env: context.env, run_id: null, client: call.client, now_ms: started });
+      // the first request is reserved at the instant it was planned, so the plan's counts still hold for it unless
+      // something was written since (the ledger checks); markSent then counts it from when it goes out
+      const first = sent === 0 && tries === 1;
+      const started = first ? now : context.clock();
+      const reservation = reserveAttempt({ config, ledger, candidate, traits, env: context.env, run_id: null, client: call.client, now_ms: started, planned: first ? snapshot : undefined });
       if ('rejected' in reservation) {
         rejections.push(reservation.rejected);
         break;

@@ -74,25 +74,26 @@ function findBreaches(context: GuardContext): Breach[] {
     // a per-model cap holds back only its own models; the provider-wide windows still hold back every model
     if (window.models && !window.models.includes(context.model.id)) return;
     const counted = countedFor(usage, window, index);
-    const until_ms = windowFreesAt(window, now, counted?.oldest_ms, margin);
+    // read only for a full window: finding the oldest counted request costs the ledger more than the sums
+    const untilOf = () => windowFreesAt(window, now, counted?.oldest_ms, margin);
     const label = windowLabel(window);
     const requests = counted?.requests ?? 0;
     if (window.requests !== undefined && requests + weight > window.requests) {
-      breaches.push({ reason: `${round(requests)}/${window.requests} requests in the ${label} window${weightNote(weight)}`, until_ms });
+      breaches.push({ reason: `${round(requests)}/${window.requests} requests in the ${label} window${weightNote(weight)}`, until_ms: untilOf() });
     }
     // An unknown price adds nothing here: the window is a plan's allowance, not money; a full window still blocks.
     const spent = counted?.usd ?? 0;
     const worst = listWorstUsd(context.traits, context.model);
     if (window.usd !== undefined && (spent + (worst ?? 0) > window.usd || spent >= window.usd)) {
       const request = worst === null ? 'price unknown' : `up to $${worst.toFixed(4)}`;
-      breaches.push({ reason: `$${spent.toFixed(2)} used + ${request} > $${window.usd} (list price) in the ${label} window`, until_ms });
+      breaches.push({ reason: `$${spent.toFixed(2)} used + ${request} > $${window.usd} (list price) in the ${label} window`, until_ms: untilOf() });
     }
     // Credits as USD: the worst case at this instant's rate (peak or not); an unknown rate adds nothing, a full window blocks.
     const drawn = counted?.credits ?? 0;
     const credits = worstCredits(context.traits, context.model, limits, now);
     if (window.credits !== undefined && (drawn + (credits ?? 0) > window.credits || drawn >= window.credits)) {
       const request = credits === null ? 'credit rate unknown' : `up to ${round(credits)}`;
-      breaches.push({ reason: `${round(drawn)} credits used + ${request} > ${window.credits} in the ${label} window`, until_ms });
+      breaches.push({ reason: `${round(drawn)} credits used + ${request} > ${window.credits} in the ${label} window`, until_ms: untilOf() });
     }
   });
   return breaches;
