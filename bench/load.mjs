@@ -20,6 +20,18 @@ function rssMiB(pid) {
   }
 }
 
+/** CPU time a server process has used so far, ms (Linux: utime + stime from /proc/PID/stat, in clock ticks of 10 ms) */
+function cpuMs(pid) {
+  if (!pid) return null;
+  try {
+    // the command name can hold spaces: the fields that follow start after its closing parenthesis
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
 async function one(arm, pool, path) {
   const start = process.hrtime.bigint();
   const response = await pool.request({ method: 'POST', path, headers: arm.headers, body: arm.body });
@@ -45,13 +57,17 @@ async function round(arm, inFlight, total) {
 const results = {};
 for (const phase of plan.phases) {
   for (const control of phase.control ?? []) await fetch(`${control}/__bench/delay?ms=${phase.delay_ms}`, { method: 'POST' });
-  const byArm = Object.fromEntries(plan.arms.map((arm) => [arm.name, { latencies: [], rates: [], rss_mib: [] }]));
+  const byArm = Object.fromEntries(plan.arms.map((arm) => [arm.name, { latencies: [], rates: [], rss_mib: [], cpu_ms_per_request: [] }]));
   // one untimed round each: connections open, JIT warm
   for (const arm of plan.arms) await round(arm, phase.in_flight, Math.min(phase.requests, phase.in_flight * 4));
   for (let index = 0; index < phase.rounds; index++) {
     for (let offset = 0; offset < plan.arms.length; offset++) {
       const arm = plan.arms[(index + offset) % plan.arms.length];
+      const cpuBefore = cpuMs(arm.pid);
       const measured = await round(arm, phase.in_flight, phase.requests);
+      const cpuAfter = cpuMs(arm.pid);
+      // the proxy's own CPU per request: what it costs whatever else the machine runs (the load generator, the upstream)
+      byArm[arm.name].cpu_ms_per_request.push(cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / phase.requests);
       byArm[arm.name].latencies.push(...measured.latencies);
       byArm[arm.name].rates.push(measured.rate);
       byArm[arm.name].rss_mib.push(rssMiB(arm.pid));

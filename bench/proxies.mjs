@@ -190,7 +190,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const out = await proxyBench({ say, phases: [{ name: 'p64-5ms', delay_ms: 5, in_flight: 64, rounds: 3, requests: 1000 }, { name: 'p1-0ms', delay_ms: 0, in_flight: 1, rounds: 3, requests: 300 }] });
   const { percentile } = await import('./stats.mjs');
   for (const [phase, byArm] of Object.entries(out.results)) {
-    for (const [arm, data] of Object.entries(byArm)) say(`${phase} ${arm}: ${data.rates.map((rate) => rate.toFixed(0)).join(', ')} req/s; p50 ${percentile(data.latencies, 50).toFixed(3)} ms p99 ${percentile(data.latencies, 99).toFixed(3)} ms; rss ${data.rss_mib.map((v) => v?.toFixed(0)).join(',')} MiB`);
+    for (const [arm, data] of Object.entries(byArm)) say(`${phase} ${arm}: ${data.rates.map((rate) => rate.toFixed(0)).join(', ')} req/s; p50 ${percentile(data.latencies, 50).toFixed(3)} ms p99 ${percentile(data.latencies, 99).toFixed(3)} ms; rss ${data.rss_mib.map((v) => v?.toFixed(0)).join(',')} MiB; cpu ${data.cpu_ms_per_request.map((v) => v?.toFixed(3)).join(',')} ms/request`);
   }
   say(JSON.stringify(out.bytes, null, 1));
   say(JSON.stringify(out.peak_rss_mib));

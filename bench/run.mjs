@@ -139,7 +139,7 @@ say(`proxies: direct vs portai serve vs claude-code-router ${CCR_VERSION}, each 
   const portaiArms = ['portai', ...extraPortai.map((arm) => arm.name)];
   results.proxies = { ccr_version: CCR_VERSION, phases: {}, bytes, peak_rss_mib: peak };
   for (const [phase, byArm] of Object.entries(byPhase)) {
-    results.proxies.phases[phase] = Object.fromEntries(Object.entries(byArm).map(([arm, data]) => [arm, { requests_per_s: median(data.rates), rates: data.rates.map((value) => Math.round(value)), p50_ms: percentile(data.latencies, 50), p99_ms: percentile(data.latencies, 99), rss_mib: data.rss_mib }]));
+    results.proxies.phases[phase] = Object.fromEntries(Object.entries(byArm).map(([arm, data]) => [arm, { requests_per_s: median(data.rates), rates: data.rates.map((value) => Math.round(value)), p50_ms: percentile(data.latencies, 50), p99_ms: percentile(data.latencies, 99), rss_mib: data.rss_mib, cpu_ms_per_request: data.cpu_ms_per_request }]));
     say(`  ${phase}: ${Object.entries(byArm).map(([arm, data]) => `${arm} ${median(data.rates).toFixed(0)} req/s p50 ${formatMs(percentile(data.latencies, 50))} p99 ${formatMs(percentile(data.latencies, 99))}`).join('; ')}`);
   }
   for (const name of portaiArms) {
@@ -149,6 +149,14 @@ say(`proxies: direct vs portai serve vs claude-code-router ${CCR_VERSION}, each 
     for (const phase of ['16 in flight, 5 ms', '64 in flight, 5 ms']) {
       const ratio = rate(phase, name) / rate(phase, 'ccr');
       report(`${label} vs ccr, ${phase}`, `${ratio.toFixed(2)}×`, '≥ 2×', ratio >= 2, `${name} ${rate(phase, name).toFixed(0)} req/s (p50 ${formatMs(p(phase, name, 50))}, p99 ${formatMs(p(phase, name, 99))}), ccr ${rate(phase, 'ccr').toFixed(0)} req/s (p50 ${formatMs(p(phase, 'ccr', 50))}), direct ${rate(phase, 'direct').toFixed(0)} req/s`);
+    }
+    // the proxy's own CPU per request (from /proc): on a 2-core machine the load generator and the upstream share the
+    // CPU with the proxy, so requests/s says how much room each proxy leaves them; this says what each one costs
+    {
+      const phase = '64 in flight, 5 ms';
+      const cpu = (arm) => median(byPhase[phase][arm].cpu_ms_per_request);
+      const ratio = cpu('ccr') / cpu(name);
+      report(`${label} vs ccr, CPU per request, ${phase}`, `${ratio.toFixed(2)}× less`, '≥ 2× less', ratio >= 2, `${name} ${formatMs(cpu(name))} of CPU per request, ccr ${formatMs(cpu('ccr'))}`);
     }
     const slow = '64 in flight, 100 ms';
     const ratio = rate(slow, name) / rate(slow, 'direct');
