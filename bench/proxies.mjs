@@ -130,7 +130,8 @@ export async function proxyBench({ say, phases, extraPortai = [] }) {
       );
       const env = { PATH: process.env.PATH, HOME: folder, PORTAI_HOME: path.join(folder, 'state'), BENCH_KEY: KEY, NO_COLOR: '1' };
       const port = await freePort();
-      const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+      // BENCH_CPU_PROF=<folder>: a CPU profile of each portai serve; BENCH_NODE_FLAGS: node flags for it (heap sizes, say)
+      const profile = [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []), ...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : [])];
       const started = await startProcess(process.execPath, [...profile, path.join(portaiArm.dist, 'cli', 'main.js'), 'serve', '--port', String(port), '--config', path.join(folder, 'portai.yaml')], { cwd: folder, env }, (output) => output.includes('listening on'), `portai serve (${portaiArm.name})`);
       processes.push(started.child);
       const token = fs.readFileSync(path.join(folder, 'state', 'serve-token'), 'utf8').trim();
