@@ -128,7 +128,7 @@ function chart(ledger: Ledger, provider: string, line: LimitLine, span: Span, no
 function forecast(ledger: Ledger, provider: string, line: LimitLine, span: Span, oldest: number | undefined, now: number): QuotaWindow {
   const series = chart(ledger, provider, line, span, now);
   // the burn rate over the last hour (or the window, if shorter), summed exactly by the counters: whole seconds,
-  // minutes and hours, and the attempts of the one partial second at its edge
+  // tenths, seconds, minutes and hours, and the attempts of the one partial tenth at its edge
   const lookback = Math.min(RATE_LOOKBACK_MS, 'calendar' in span ? Math.max(now - calendarStart(span.calendar, now), MINUTE_MS) : span.rolling_ms);
   const recent = ledger.usageAfter(provider, span.models, now - lookback);
   const burnPerMs = amountOf({ weight: recent.requests, spent_usd: recent.spend_usd, list_usd: recent.list_usd, credits: recent.credits }, line) / lookback;
