@@ -319,10 +319,36 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     // The counters gain a tenth-of-a-second bucket (usage-counters.ts BUCKET_SIZES): a window's edge reads at most
-    // 100 ms of attempt rows instead of a second of them. Summed again from the attempts already recorded.
+    // 100 ms of attempt rows instead of a second of them. The table is keyed by its primary key alone (no rowid), so a
+    // bucket's sums are read and updated in one b-tree. Summed again from the attempts already recorded.
     name: '016_usage_counters_tenths',
     up(db) {
+      db.exec(`
+        DROP TABLE usage_counters;
+        CREATE TABLE usage_counters (
+          provider TEXT NOT NULL,
+          size_ms INTEGER NOT NULL,
+          bucket_ms INTEGER NOT NULL,
+          model TEXT NOT NULL,
+          weight_micro INTEGER NOT NULL DEFAULT 0,
+          list_nano_usd INTEGER NOT NULL DEFAULT 0,
+          spend_nano_usd INTEGER NOT NULL DEFAULT 0,
+          in_flight INTEGER NOT NULL DEFAULT 0,
+          credits_micro INTEGER NOT NULL DEFAULT 0,
+          PRIMARY KEY (provider, size_ms, bucket_ms, model)
+        ) WITHOUT ROWID;
+        CREATE INDEX usage_counters_time ON usage_counters (size_ms, bucket_ms);
+      `);
       rebuildUsageCounters(db);
+    },
+  },
+  {
+    // Two indexes no statement reads any more: (provider, started_ms) is the head of attempts_provider_usage, and
+    // (billing, started_ms) served the day's metered spend, which the counters sum now. Each cost a page or more
+    // of every attempt's insert and send mark.
+    name: '017_drop_unread_attempt_indexes',
+    up(db) {
+      db.exec('DROP INDEX IF EXISTS attempts_provider_time; DROP INDEX IF EXISTS attempts_billing_time;');
     },
   },
 ];
