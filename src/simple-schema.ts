@@ -24,9 +24,10 @@ export function simpleSchemaCheck(schema: unknown): SimpleCheck | undefined {
     checks.push((data) => types.some((type) => hasType(data, type as string)));
   }
   if (schema.enum !== undefined) {
-    // primitives only: ajv compares them with ===; objects and arrays need its deep equality
+    // primitives only: ajv compares them with ===; objects and arrays need its deep equality. An empty enum passes
+    // the meta-schema but ajv refuses to compile it: ajv must see it, so the error comes when the schema is loaded
     const values = schema.enum;
-    if (!Array.isArray(values) || !values.every((value) => value === null || ['string', 'number', 'boolean'].includes(typeof value))) return undefined;
+    if (!Array.isArray(values) || values.length === 0 || !values.every((value) => value === null || ['string', 'number', 'boolean'].includes(typeof value))) return undefined;
     checks.push((data) => values.some((value) => value === data));
   }
   for (const keyword of NUMBER_BOUNDS) {
