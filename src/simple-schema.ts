@@ -99,7 +99,7 @@ function hasType(data: unknown, type: string): boolean {
       return Array.isArray(data);
     case 'object':
       return isObject(data);
-    // ajv's own tests with strict off (src/ajv.ts): NaN is a number, and Infinity an integer
+    // as ajv's type checks with strict off (src/ajv.ts): NaN is a number, and Infinity an integer
     case 'integer':
       return typeof data === 'number' && !(data % 1) && !Number.isNaN(data);
     case 'number':
