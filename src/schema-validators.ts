@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ValidateFunction } from 'ajv';
 import { ajv } from './ajv.js';
+import { simpleSchemaCheck } from './simple-schema.js';
 
 export type SchemaName = 'skill' | 'tests' | 'config' | 'preset' | 'meta';
 
@@ -53,5 +54,27 @@ function compiled(name: SchemaName): ValidateFunction {
 export function compileSchema(schema: object): ValidateFunction {
   const meta = schemaValidator('meta');
   if (!meta(schema)) throw new Error(ajv().errorsText(meta.errors, { dataVar: 'schema' }));
-  return ajv().compile(schema);
+  const check = simpleSchemaCheck(schema);
+  return check ? checkedFirst(schema, check) : ajv().compile(schema);
+}
+
+/**
+ * A plain schema's validator: data the simple check passes is valid without ajv; anything else is ajv's to judge,
+ * compiled then (once), so a failure carries ajv's errors. ajv compiles every schema the simple check accepts.
+ */
+function checkedFirst(schema: object, check: (data: unknown) => boolean): ValidateFunction {
+  let compiled: ValidateFunction | undefined;
+  const validate = ((data: unknown) => {
+    if (check(data)) {
+      validate.errors = null;
+      return true;
+    }
+    compiled ??= ajv().compile(schema);
+    const valid = compiled(data);
+    validate.errors = compiled.errors;
+    return valid;
+  }) as ValidateFunction;
+  validate.errors = null;
+  validate.schema = schema;
+  return validate;
 }

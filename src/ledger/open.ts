@@ -3,7 +3,6 @@
 import path from 'node:path';
 import { ledgerHome } from './home.js';
 import { Ledger } from './ledger.js';
-import { PostgresDb } from './postgres/postgres-db.js';
 import { maskUrl } from './postgres/sql.js';
 
 export interface LedgerChoice {
@@ -20,7 +19,8 @@ export function sharedLedgerUrl(choice: Pick<LedgerChoice, 'configUrl' | 'env'>)
   return env.PORTAI_LEDGER_URL || choice.configUrl || undefined;
 }
 
-export function openChosenLedger(choice: LedgerChoice = {}): Ledger {
+/** Async only for the shared ledger's code, loaded when a URL names one: most machines never run it. */
+export async function openChosenLedger(choice: LedgerChoice = {}): Promise<Ledger> {
   const env = choice.env ?? process.env;
   const url = sharedLedgerUrl(choice);
   if (choice.offline) {
@@ -30,6 +30,9 @@ export function openChosenLedger(choice: LedgerChoice = {}): Ledger {
     choice.warn?.(`portai: offline: using the local ledger ${ledger.file}${shared}; only free models run (metered and subscription requests are refused until the shared ledger is back)`);
     return ledger;
   }
-  if (url) return new Ledger(new PostgresDb(url));
+  if (url) {
+    const { PostgresDb } = await import('./postgres/postgres-db.js');
+    return new Ledger(new PostgresDb(url));
+  }
   return new Ledger(path.join(ledgerHome(env), 'ledger.db'));
 }

@@ -9,11 +9,12 @@ import { cleanCommitOf, fileAtCommit, repositoryRoot, resolveRevision } from './
 import { loadSkill } from './load-skill.js';
 import { checkRevision, checkSkillName } from './skill-ref.js';
 
-export function loadSkillRef(ref: string, dirs: string[]): Skill {
+/** `commit: false` leaves git unasked: the commit is for the run's record, and a dry run records nothing. */
+export function loadSkillRef(ref: string, dirs: string[], options: { commit?: boolean } = {}): Skill {
   const at = ref.indexOf('@');
   if (at < 0) {
     const file = findSkillFile(ref, dirs);
-    return loadSkill(file, undefined, { commit: cleanCommitOf(file) });
+    return loadSkill(file, undefined, { commit: options.commit === false ? undefined : cleanCommitOf(file) });
   }
   const name = ref.slice(0, at);
   const rev = ref.slice(at + 1);

@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 
 const [modulePath, host, mode, first, second] = process.argv.slice(2);
 const { openChosenLedger } = await import(pathToFileURL(modulePath).href);
-const ledger = openChosenLedger({ env: process.env });
+const ledger = await openChosenLedger({ env: process.env });
 const providers = [{ name: 'p', windows: [24] }];
 const limitOf = (limit) => (snapshot) => (snapshot.providers.p.day >= limit ? 'daily limit reached' : null);
 const owner = { id: `${host}:${process.pid}`, pid: process.pid, host };

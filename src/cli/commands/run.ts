@@ -27,7 +27,7 @@ export interface RunOptions {
 export default async function runSkillCommand(globals: GlobalOptions, name: string, options: RunOptions): Promise<number> {
   const config = await loadConfigFor({ ...globals, config: options.config ?? globals.config });
   const { loadSkillRef, parseInputArgs, bindStdin, stdinTarget } = await import('../../skills/index.js');
-  const skill = loadSkillRef(name, config.skills_dirs);
+  const skill = loadSkillRef(name, config.skills_dirs, { commit: !options.dryRun });
   const fromArgs = parseInputArgs(options.input, options.inputJson, () => fs.readFileSync(0, 'utf8'));
   // `--input-json -` already took standard input as JSON; a skill with nothing stdin could fill leaves it alone
   const target = options.inputJson === '-' ? null : stdinTarget(skill);
