@@ -343,12 +343,33 @@ export const MIGRATIONS: Migration[] = [
     },
   },
   {
-    // Two indexes no statement reads any more: (provider, started_ms) is the head of attempts_provider_usage, and
-    // (billing, started_ms) served the day's metered spend, which the counters sum now. Each cost a page or more
-    // of every attempt's insert and send mark.
-    name: '017_drop_unread_attempt_indexes',
+    // Fewer pages written per request. Two attempt indexes no statement reads any more: (provider, started_ms) is the
+    // head of attempts_provider_usage, and (billing, started_ms) served the day's metered spend, which the counters sum
+    // now. The time index keeps only the time (what the health edges and stale reservations look up), so settling an
+    // answer's cost no longer rewrites it. The health counters are keyed by their primary key alone (no rowid), summed
+    // again from the attempts.
+    name: '017_fewer_pages_per_request',
     up(db) {
-      db.exec('DROP INDEX IF EXISTS attempts_provider_time; DROP INDEX IF EXISTS attempts_billing_time;');
+      db.exec(`
+        DROP INDEX IF EXISTS attempts_provider_time;
+        DROP INDEX IF EXISTS attempts_billing_time;
+        DROP INDEX IF EXISTS attempts_time_spend;
+        CREATE INDEX attempts_time ON attempts (started_ms);
+        DROP TABLE health_counters;
+        CREATE TABLE health_counters (
+          bucket_ms INTEGER NOT NULL,
+          provider TEXT NOT NULL,
+          model TEXT NOT NULL,
+          total INTEGER NOT NULL DEFAULT 0,
+          ok INTEGER NOT NULL DEFAULT 0,
+          ok_latency_ms REAL NOT NULL DEFAULT 0,
+          failures INTEGER NOT NULL DEFAULT 0,
+          decay_all REAL NOT NULL DEFAULT 0,
+          decay_ok REAL NOT NULL DEFAULT 0,
+          PRIMARY KEY (bucket_ms, provider, model)
+        ) WITHOUT ROWID;
+      `);
+      rebuildHealthCounters(db);
     },
   },
 ];
