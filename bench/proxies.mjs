@@ -3,6 +3,7 @@
 //   direct — the load generator posts portai's own upstream bytes straight to the upstream (the floor)
 //   portai — Anthropic /v1/messages to `portai serve`, translated to OpenAI chat
 //   ccr    — the same Anthropic request to claude-code-router 1.0.73, which translates it too
+//   floor  — portai's upstream bytes through a bare Node pass-through proxy (bench/floor-proxy.mjs): one Node hop
 // ccr is installed on first use into bench/.cache/ccr (gitignored); it is never a dependency of portai.
 import fs from 'node:fs';
 import net from 'node:net';
@@ -112,7 +113,7 @@ export async function proxyBench({ say, phases, extraPortai = [] }) {
   const processes = [];
   try {
     const portaiArms = [{ name: 'portai', dist: path.join(root, 'dist') }, ...extraPortai];
-    const armNames = ['direct', ...portaiArms.map((arm) => arm.name), 'ccr'];
+    const armNames = ['direct', 'floor', ...portaiArms.map((arm) => arm.name), 'ccr'];
     const upstream = await startProcess(process.execPath, [path.join(here, 'upstream.mjs'), ...armNames], {}, (output) => (output.includes('\n') ? JSON.parse(output.split('\n')[0]).arms : null), 'fake upstream');
     processes.push(upstream.child);
     const ports = upstream.value;
@@ -159,6 +160,9 @@ export async function proxyBench({ say, phases, extraPortai = [] }) {
     const portaiFirst = (await seen(ports.portai)).first;
     const directHeaders = { 'content-type': 'application/json', authorization: `Bearer ${KEY}` };
     arms.unshift({ name: 'direct', url: `http://127.0.0.1:${ports.direct}/v1/chat/completions`, headers: directHeaders, body: portaiFirst.body });
+    const floor = await startProcess(process.execPath, [path.join(here, 'floor-proxy.mjs'), String(ports.floor)], {}, (output) => (output.includes('\n') ? JSON.parse(output.split('\n')[0]).port : null), 'floor proxy');
+    processes.push(floor.child);
+    arms.splice(1, 0, { name: 'floor', url: `http://127.0.0.1:${floor.value}/v1/chat/completions`, headers: directHeaders, body: portaiFirst.body, pid: floor.child.pid });
 
     const plan = { arms, phases: phases.map((phase) => ({ ...phase, control })) };
     const load = await startProcess(process.execPath, [path.join(here, 'load.mjs'), JSON.stringify(plan)], {}, (output) => (output.includes('\n') ? output : null), 'load generator', 30 * 60_000);
