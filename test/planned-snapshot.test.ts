@@ -70,6 +70,21 @@ describe('a planned snapshot', () => {
     expect(judgedBy(fourth, NOW + 3)).not.toBe(fourth);
   });
 
+  it('taken on another ledger is never judged by, even when its mark is the same', () => {
+    // a second fresh ledger file: the same migrations leave its connection with the same change count and data version
+    const elsewhere = openLedger(path.join(dir, 'elsewhere'));
+    try {
+      elsewhere.reserve(input(NOW - 10), providers, () => null);
+      mine.reserve(input(NOW - 20_000), providers, () => null);
+      const planned = elsewhere.usage(providers, NOW);
+      const seen = judgedBy(planned);
+      expect(seen).not.toBe(planned);
+      expect(seen.providers.p.windows[0].oldest_ms).toBe(NOW - 20_000);
+    } finally {
+      elsewhere.close();
+    }
+  });
+
   it("that left out a run's own holds is never judged by again", () => {
     const planned = mine.usage(providers, NOW, { exceptRun: 'run-1' });
     expect(judgedBy(planned)).not.toBe(planned);

@@ -115,7 +115,7 @@ export function usage(db: Db, providers: ProviderWindows[], now: number, options
   // every reported cost is real money, a "free" one too (that raises the cost alarm); a request still in flight
   // counts at its reserved worst case (0 for free and subscription requests, unless a paid feature was reserved)
   snapshot.metered_usd_today = usageSince(db, { since_ms: dayStart }).spend_usd;
-  if (mark !== null) taken.set(snapshot, { mark, windows: new Map(providers.map((provider) => [provider.name, JSON.stringify(provider)])) });
+  if (mark !== null) taken.set(snapshot, { db, mark, windows: new Map(providers.map((provider) => [provider.name, JSON.stringify(provider)])) });
   return snapshot;
 }
 
@@ -124,7 +124,7 @@ export function usage(db: Db, providers: ProviderWindows[], now: number, options
  * snapshot instead of reading the counts again when nothing has been written since, by this process or another, and
  * it is of the same instant and windows (serve's first try). Weak: a snapshot no one holds is forgotten.
  */
-const taken = new WeakMap<UsageSnapshot, { mark: string; windows: Map<string, string> }>();
+const taken = new WeakMap<UsageSnapshot, { db: Db; mark: string; windows: Map<string, string> }>();
 
 /** Differs after any commit by another connection and after any write by this one; null where it cannot tell (PostgreSQL). */
 function unchangedMark(db: Db): string | null {
@@ -136,7 +136,8 @@ function unchangedMark(db: Db): string | null {
 /** The plan's snapshot, if it still holds exactly for this reservation; else undefined (read again). */
 function stillExact(db: Db, planned: UsageSnapshot | undefined, providers: ProviderWindows[], now: number): UsageSnapshot | undefined {
   const record = planned && planned.now_ms === now ? taken.get(planned) : undefined;
-  if (!record || !providers.every((provider) => record.windows.get(provider.name) === JSON.stringify(provider))) return undefined;
+  // the mark of this connection, on this file: another connection's marks count differently
+  if (!record || record.db !== db || !providers.every((provider) => record.windows.get(provider.name) === JSON.stringify(provider))) return undefined;
   return unchangedMark(db) === record.mark ? planned : undefined;
 }
 
