@@ -318,10 +318,11 @@ export const MIGRATIONS: Migration[] = [
     },
   },
   {
-    // The counters gain a tenth-of-a-second bucket (usage-counters.ts BUCKET_SIZES): a window's edge reads at most
-    // 100 ms of attempt rows instead of a second of them. The table is keyed by its primary key alone (no rowid), so a
-    // bucket's sums are read and updated in one b-tree. Summed again from the attempts already recorded.
-    name: '016_usage_counters_tenths',
+    // The counters gain a tenth-of-a-second and a day bucket (usage-counters.ts BUCKET_SIZES): a window's edge reads
+    // at most 100 ms of attempt rows instead of a second of them, and today is one row per provider and model. The
+    // table is keyed by its primary key alone (no rowid), so a bucket's sums are read and updated in one b-tree.
+    // Summed again from the attempts already recorded.
+    name: '016_usage_counters_tenths_days',
     up(db) {
       db.exec(`
         DROP TABLE usage_counters;

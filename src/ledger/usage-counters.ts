@@ -1,15 +1,16 @@
 // Running usage counters: what every quota and budget check reads instead of summing the attempts.
 // Each attempt adds its weight, list price, spend and in-flight mark to one bucket per size (a tenth of a second, a
-// second, a minute, an hour) of its provider and model, in the same transaction that writes the attempt row. A
-// window "since T" is then the attempts of T's partial tenth (read from the attempts table: at most 100 ms of them),
-// the whole tenths up to the next second, the whole seconds up to the next minute, the whole minutes up to the next
-// hour and the whole hours after: at most 9 + 59 + 59 + (hours of the window) bucket rows, however many attempts
-// the ledger holds. The tenth keeps the edge's read small when a proxy answers a thousand requests a second.
+// second, a minute, an hour, a UTC day) of its provider and model, in the same transaction that writes the attempt
+// row. A window "since T" is then the attempts of T's partial tenth (read from the attempts table: at most 100 ms of
+// them), the whole tenths up to the next second, the whole seconds up to the next minute, and so on up to the whole
+// days after: at most 9 + 59 + 59 + 23 + (days of the window) bucket rows, however many attempts the ledger holds.
+// The tenth keeps the edge's read small when a proxy answers a thousand requests a second; the day makes today's
+// spend, summed over every provider on every check, one row per provider and model.
 // Portable SQL only (the PostgreSQL ledger runs the same statements): upserts with ON CONFLICT, bucket math in JS.
 import type { Db } from './db.js';
 
-/** Bucket sizes, finest first; each divides the next, and an hour divides a UTC day. */
-export const BUCKET_SIZES = [100, 1_000, 60_000, 3_600_000] as const;
+/** Bucket sizes, finest first, each dividing the next: a tenth of a second, a second, a minute, an hour, a UTC day. */
+export const BUCKET_SIZES = [100, 1_000, 60_000, 3_600_000, 86_400_000] as const;
 
 // Integer units, so that adding and later subtracting an attempt's share leaves no float residue (0.1 + 0.2 - 0.2
 // is not 0.1): weights in millionths of a request, dollars in billionths.
