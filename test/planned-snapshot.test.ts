@@ -40,13 +40,13 @@ function judgedBy(planned: UsageSnapshot, now_ms = NOW): UsageSnapshot {
 describe('a planned snapshot', () => {
   it('is judged by again when nothing was written since, at the same instant and windows', () => {
     other.reserve(input(NOW - 1_000), providers, () => null);
-    const planned = mine.usage(providers, NOW, { oldestWhenRead: true });
+    const planned = mine.usage(providers, NOW, { oldestWhenRead: true, reusable: true });
     expect(judgedBy(planned)).toBe(planned);
     expect(planned.providers.p.minute).toBe(1);
   });
 
   it('is read again after another connection wrote an attempt: the guard sees it', () => {
-    const planned = mine.usage(providers, NOW);
+    const planned = mine.usage(providers, NOW, { reusable: true });
     other.reserve(input(NOW - 10), providers, () => null);
     const seen = judgedBy(planned);
     expect(seen).not.toBe(planned);
@@ -55,18 +55,18 @@ describe('a planned snapshot', () => {
   });
 
   it('is read again after this connection wrote, at another instant, or for other windows', () => {
-    const first = mine.usage(providers, NOW);
+    const first = mine.usage(providers, NOW, { reusable: true });
     const id = (mine.reserve(input(NOW - 5), providers, () => null) as { attempt_id: string }).attempt_id;
     expect(judgedBy(first).providers.p.minute).toBe(1);
 
-    const second = mine.usage(providers, NOW);
+    const second = mine.usage(providers, NOW, { reusable: true });
     mine.finishAttempt(id, { status: 'ok', duration_ms: 5, now_ms: NOW });
     expect(judgedBy(second)).not.toBe(second);
 
-    const third = mine.usage(providers, NOW + 1);
+    const third = mine.usage(providers, NOW + 1, { reusable: true });
     expect(judgedBy(third, NOW + 2)).not.toBe(third);
 
-    const fourth = mine.usage([{ name: 'p', windows: [24], margin_ms: 0 }], NOW + 3);
+    const fourth = mine.usage([{ name: 'p', windows: [24], margin_ms: 0 }], NOW + 3, { reusable: true });
     expect(judgedBy(fourth, NOW + 3)).not.toBe(fourth);
   });
 
@@ -76,7 +76,7 @@ describe('a planned snapshot', () => {
     try {
       elsewhere.reserve(input(NOW - 10), providers, () => null);
       mine.reserve(input(NOW - 20_000), providers, () => null);
-      const planned = elsewhere.usage(providers, NOW);
+      const planned = elsewhere.usage(providers, NOW, { reusable: true });
       const seen = judgedBy(planned);
       expect(seen).not.toBe(planned);
       expect(seen.providers.p.windows[0].oldest_ms).toBe(NOW - 20_000);
@@ -85,8 +85,13 @@ describe('a planned snapshot', () => {
     }
   });
 
+  it('not taken to be reused is read again', () => {
+    const planned = mine.usage(providers, NOW, { oldestWhenRead: true });
+    expect(judgedBy(planned)).not.toBe(planned);
+  });
+
   it("that left out a run's own holds is never judged by again", () => {
-    const planned = mine.usage(providers, NOW, { exceptRun: 'run-1' });
+    const planned = mine.usage(providers, NOW, { exceptRun: 'run-1', reusable: true });
     expect(judgedBy(planned)).not.toBe(planned);
   });
 });

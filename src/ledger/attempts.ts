@@ -102,11 +102,16 @@ export interface UsageOptions {
    * that is judged at once, while the ledger is open — the guards before a request is sent. Reports read them all.
    */
   oldestWhenRead?: boolean;
+  /**
+   * A plan's snapshot that the reservation right after it may judge by again (serve's first try): the ledger's change
+   * mark is read with it. Reports and the reservation's own reads do not need one.
+   */
+  reusable?: boolean;
 }
 
 export function usage(db: Db, providers: ProviderWindows[], now: number, options: UsageOptions = {}): UsageSnapshot {
   // taken before the reads: a commit by anyone during them changes it, so the snapshot is never reused half-old
-  const mark = options.exceptRun ? null : unchangedMark(db);
+  const mark = options.reusable && !options.exceptRun ? unchangedMark(db) : null;
   const dayStart = startOfUtcDay(now);
   const snapshot: UsageSnapshot = { now_ms: now, providers: {}, metered_usd_today: 0 };
   const held = heldByProvider(db, now, options.exceptRun ?? null);

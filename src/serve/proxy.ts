@@ -52,7 +52,7 @@ export async function proxy(context: ServeContext, call: ProxyCall): Promise<voi
   const { config, ledger } = context;
   const { traits, alias } = requestTraits(config, call.format, call.body, webSearchUsd(call.webSearch));
   const now = context.clock();
-  const snapshot = ledger.usage(providerWindows(config, now), now, { oldestWhenRead: true });
+  const snapshot = ledger.usage(providerWindows(config, now), now, { oldestWhenRead: true, reusable: true });
   const plan: Plan = planStep({
     config,
     traits,
